@@ -13,5 +13,7 @@ const swc = [
 module.exports = {
   testEnvironment: 'node',
   transform: { '^.+\\.(t|j|mj)s$': swc },
-  transformIgnorePatterns: ['/node_modules/(?!(@nestjs|uid|file-type|load-esm|strtok3|token-types|@tokenizer)/)'],
+  transformIgnorePatterns: [
+    '/node_modules/(?!(@nestjs|uid|file-type|load-esm|strtok3|token-types|@tokenizer)/)',
+  ],
 };

@@ -1,0 +1,5 @@
+/** Who called, as the verified token says. */
+export interface Principal {
+  subject: string | undefined;
+  scopes: ReadonlySet<string>;
+}

@@ -1,0 +1,61 @@
+import {
+  ArgumentsHost,
+  Catch,
+  ExceptionFilter,
+  HttpException,
+  HttpStatus,
+  Logger,
+} from '@nestjs/common';
+import type { Response } from 'express';
+import { STATUS_CODES } from 'node:http';
+import { isDatabaseUnavailable } from '../database/database-errors';
+
+export interface ErrorBody {
+  statusCode: number;
+  error: string;
+  message: string | string[];
+}
+
+/**
+ * Every error leaves as `{statusCode, error, message}`. Anything that is not an HttpException is
+ * either the database being away (503) or a fault of ours (500, logged with its stack, never with
+ * request data).
+ */
+@Catch()
+export class AllExceptionsFilter implements ExceptionFilter {
+  private readonly logger = new Logger('Exceptions');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const response = host.switchToHttp().getResponse<Response>();
+    const { status, body } = this.describe(exception);
+    if (response.headersSent) return;
+    response.status(status).json(body);
+  }
+
+  private describe(exception: unknown): { status: number; body: object } {
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      const response = exception.getResponse();
+      if (typeof response === 'string') return { status, body: errorBody(status, response) };
+      if ('message' in response) {
+        return { status, body: errorBody(status, (response as ErrorBody).message) };
+      }
+      // A structured report (the readiness check's) is the body itself.
+      return { status, body: response };
+    }
+    if (isDatabaseUnavailable(exception)) {
+      this.logger.warn(`Database unavailable: ${(exception as Error).message}`);
+      const status = HttpStatus.SERVICE_UNAVAILABLE;
+      return { status, body: errorBody(status, 'The database is unavailable; try again shortly') };
+    }
+    this.logger.error(
+      exception instanceof Error ? (exception.stack ?? exception.message) : String(exception),
+    );
+    const status = HttpStatus.INTERNAL_SERVER_ERROR;
+    return { status, body: errorBody(status, 'Internal server error') };
+  }
+}
+
+export function errorBody(status: number, message: string | string[]): ErrorBody {
+  return { statusCode: status, error: STATUS_CODES[status] ?? 'Error', message };
+}

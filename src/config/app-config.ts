@@ -1,0 +1,146 @@
+import { createPublicKey, createSecretKey, KeyObject } from 'node:crypto';
+import { resolve } from 'node:path';
+import type { Algorithm } from 'jsonwebtoken';
+import { KeyRing } from '../crypto/key-ring';
+import { developmentSecret } from './development-secrets';
+import { ConfigurationError, Environment, validateEnvironment } from './environment';
+
+export type DatabaseConfig =
+  { type: 'sqlite'; path: string } | { type: 'mysql'; url: string; poolSize: number };
+
+export interface JwtConfig {
+  secret?: KeyObject;
+  publicKey?: KeyObject;
+  jwksUri?: string;
+  issuer?: string;
+  audience?: string;
+  algorithms: Algorithm[];
+}
+
+export type LogLevelName = 'error' | 'warn' | 'log' | 'debug' | 'verbose';
+
+export interface AppConfig {
+  production: boolean;
+  port: number;
+  host: string;
+  database: DatabaseConfig;
+  jwt: JwtConfig;
+  keyRing: KeyRing;
+  corsOrigins: string[];
+  logLevel: LogLevelName;
+  /** Files in the data directory that development mode used in place of missing secrets. */
+  developmentSecretFiles: string[];
+}
+
+export const APP_CONFIG = Symbol('APP_CONFIG');
+
+const ENCRYPTION_KEY_FILE = 'encryption.key';
+const JWT_SECRET_FILE = 'jwt.secret';
+
+export function loadDatabaseConfig(env: Environment): DatabaseConfig {
+  const variables = validateEnvironment(env);
+  const url = variables.DATABASE_URL;
+  if (url === undefined) {
+    return { type: 'sqlite', path: resolve(dataDirectory(env), 'image-registry.sqlite') };
+  }
+  if (url.startsWith('sqlite:'))
+    return { type: 'sqlite', path: resolve(url.slice('sqlite:'.length)) };
+  return { type: 'mysql', url, poolSize: variables.DATABASE_POOL_SIZE ?? 10 };
+}
+
+export function loadAppConfig(env: Environment): AppConfig {
+  const variables = validateEnvironment(env);
+  const production = variables.NODE_ENV === 'production';
+  const hasJwtKey = [variables.JWT_SECRET, variables.JWT_PUBLIC_KEY, variables.JWT_JWKS_URI].some(
+    (value) => value !== undefined,
+  );
+  if (production) {
+    const missing = [
+      hasJwtKey ? undefined : 'JWT_SECRET (or JWT_PUBLIC_KEY or JWT_JWKS_URI)',
+      variables.ENCRYPTION_KEY === undefined ? 'ENCRYPTION_KEY' : undefined,
+    ].filter((name) => name !== undefined);
+    if (missing.length > 0) {
+      throw new ConfigurationError(`NODE_ENV=production requires ${missing.join(' and ')}`);
+    }
+  }
+
+  const dataDir = dataDirectory(env);
+  const developmentSecretFiles: string[] = [];
+  const fromDataDir = (file: string, bytes: number): string => {
+    developmentSecretFiles.push(resolve(dataDir, file));
+    return developmentSecret(dataDir, file, bytes);
+  };
+
+  const jwtSecret = hasJwtKey ? variables.JWT_SECRET : fromDataDir(JWT_SECRET_FILE, 48);
+  const encryptionKey = variables.ENCRYPTION_KEY ?? fromDataDir(ENCRYPTION_KEY_FILE, 32);
+
+  return {
+    production,
+    port: variables.PORT ?? 3000,
+    host: variables.HOST ?? '0.0.0.0',
+    database: loadDatabaseConfig(env),
+    jwt: jwtConfig(jwtSecret, variables.JWT_PUBLIC_KEY, variables.JWT_JWKS_URI, variables),
+    keyRing: keyRing(encryptionKey, variables.ENCRYPTION_PREVIOUS_KEYS),
+    corsOrigins: splitList(variables.CORS_ORIGINS),
+    logLevel: (variables.LOG_LEVEL ?? 'log') as LogLevelName,
+    developmentSecretFiles,
+  };
+}
+
+function dataDirectory(env: Environment): string {
+  return resolve(env.DATA_DIR || 'data');
+}
+
+function splitList(value: string | undefined): string[] {
+  return (value ?? '')
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
+}
+
+function keyRing(current: string, previous: string | undefined): KeyRing {
+  try {
+    return KeyRing.fromBase64(current, splitList(previous));
+  } catch (error) {
+    throw new ConfigurationError((error as Error).message);
+  }
+}
+
+function jwtConfig(
+  secret: string | undefined,
+  publicKeyPem: string | undefined,
+  jwksUri: string | undefined,
+  claims: { JWT_ISSUER?: string; JWT_AUDIENCE?: string },
+): JwtConfig {
+  const algorithms: Algorithm[] = [];
+  if (secret !== undefined) algorithms.push('HS256');
+  const publicKey = publicKeyPem === undefined ? undefined : parsePublicKey(publicKeyPem);
+  if (publicKey !== undefined)
+    algorithms.push(publicKey.asymmetricKeyType === 'rsa' ? 'RS256' : 'ES256');
+  if (jwksUri !== undefined) algorithms.push('RS256', 'ES256');
+  return {
+    secret: secret === undefined ? undefined : createSecretKey(Buffer.from(secret, 'utf8')),
+    publicKey,
+    jwksUri,
+    issuer: claims.JWT_ISSUER,
+    audience: claims.JWT_AUDIENCE,
+    algorithms: [...new Set(algorithms)],
+  };
+}
+
+function parsePublicKey(pem: string): KeyObject {
+  let key: KeyObject;
+  try {
+    key = createPublicKey(pem.replace(/\\n/g, '\n'));
+  } catch {
+    throw new ConfigurationError('JWT_PUBLIC_KEY must be a PEM-encoded RSA or P-256 public key');
+  }
+  const isP256 =
+    key.asymmetricKeyType === 'ec' && key.asymmetricKeyDetails?.namedCurve === 'prime256v1';
+  if (key.asymmetricKeyType !== 'rsa' && !isP256) {
+    throw new ConfigurationError(
+      'JWT_PUBLIC_KEY must be an RSA (RS256) or P-256 (ES256) public key',
+    );
+  }
+  return key;
+}

@@ -1,0 +1,42 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { DataSourceOptions } from 'typeorm';
+import type { DatabaseConfig } from '../config/app-config';
+import { ImageRegistry } from '../registries/image-registry.entity';
+import { MIGRATIONS } from './migrations';
+import { SafeTypeOrmLogger } from './safe-typeorm.logger';
+
+/** Answer within the 15 s the API promises even when the database host does not respond. */
+const CONNECT_TIMEOUT_MS = 10_000;
+
+export function dataSourceOptions(database: DatabaseConfig): DataSourceOptions {
+  const common = {
+    entities: [ImageRegistry],
+    migrations: MIGRATIONS,
+    migrationsTableName: 'schema_migrations',
+    synchronize: false,
+    migrationsRun: false,
+    logger: new SafeTypeOrmLogger(),
+    logging: ['error', 'warn', 'migration'] as ('error' | 'warn' | 'migration')[],
+  };
+  if (database.type === 'sqlite') {
+    mkdirSync(dirname(database.path), { recursive: true });
+    return {
+      ...common,
+      type: 'better-sqlite3',
+      database: database.path,
+      enableWAL: true,
+      timeout: 5_000,
+    };
+  }
+  return {
+    ...common,
+    type: 'mysql',
+    url: database.url,
+    charset: 'utf8mb4_unicode_ci',
+    timezone: 'Z',
+    poolSize: database.poolSize,
+    connectTimeout: CONNECT_TIMEOUT_MS,
+    extra: { enableKeepAlive: true, maxIdle: database.poolSize },
+  };
+}

@@ -1,0 +1,46 @@
+import { ApiProperty } from '@nestjs/swagger';
+import type { ImageRegistry } from '../image-registry.entity';
+
+/** A registry as callers see it. It has no password field, by construction. */
+export class ImageRegistryResponseDto {
+  @ApiProperty({ description: 'Assigned by the service.', example: 1, minimum: 1 })
+  id!: number;
+
+  @ApiProperty({ example: 'docker-hub' })
+  name!: string;
+
+  @ApiProperty({ description: 'Normalised URL.', example: 'https://registry-1.docker.io' })
+  url!: string;
+
+  @ApiProperty({ type: String, nullable: true, example: 'myuser' })
+  username!: string | null;
+
+  @ApiProperty({ description: 'Whether this is the default registry.', example: false })
+  default!: boolean;
+
+  @ApiProperty({ example: '' })
+  description!: string;
+
+  @ApiProperty({ description: 'TLS certificate verification is skipped.', example: false })
+  insecure!: boolean;
+
+  @ApiProperty({ description: 'Unix seconds.', example: 1705305600 })
+  created_at!: number;
+
+  @ApiProperty({ description: 'Unix seconds; moves on every change.', example: 1705305600 })
+  updated_at!: number;
+}
+
+export function toImageRegistryResponse(registry: ImageRegistry): ImageRegistryResponseDto {
+  return {
+    id: registry.id,
+    name: registry.name,
+    url: registry.url,
+    username: registry.username,
+    default: registry.isDefault,
+    description: registry.description,
+    insecure: registry.insecure,
+    created_at: registry.createdAt,
+    updated_at: registry.updatedAt,
+  };
+}

@@ -1,0 +1,76 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { EntityManager, Repository } from 'typeorm';
+import { TransactionRunner } from '../database/transaction-runner';
+import { ImageRegistry } from './image-registry.entity';
+
+export type NewImageRegistry = Omit<ImageRegistry, 'id'>;
+export type ImageRegistryChanges = Partial<Omit<ImageRegistry, 'id' | 'createdAt'>>;
+
+/** Storage of registries. Rules live in the service; this class only reads and writes rows. */
+@Injectable()
+export class ImageRegistriesRepository {
+  constructor(
+    @InjectRepository(ImageRegistry) private readonly registries: Repository<ImageRegistry>,
+    private readonly transactions: TransactionRunner,
+  ) {}
+
+  findPage(offset: number, limit: number): Promise<[ImageRegistry[], number]> {
+    return this.registries.findAndCount({ order: { id: 'ASC' }, skip: offset, take: limit });
+  }
+
+  async findById(id: number): Promise<ImageRegistry | undefined> {
+    return (await this.registries.findOneBy({ id })) ?? undefined;
+  }
+
+  async findDefault(): Promise<ImageRegistry | undefined> {
+    return (await this.registries.findOneBy({ isDefault: true })) ?? undefined;
+  }
+
+  /** Inserts a registry; when it is the default, the previous default stops being one. */
+  insert(registry: NewImageRegistry): Promise<ImageRegistry> {
+    return this.transactions.run(async (manager) => {
+      if (registry.isDefault) await this.clearDefault(manager);
+      const result = await manager.insert(ImageRegistry, { ...registry });
+      const id = Number((result.identifiers[0] as { id: number }).id);
+      return withoutSecrets({ ...registry, id });
+    });
+  }
+
+  /**
+   * Updates a registry with the changes `decide` computes from its current row, read under a
+   * row lock in the same transaction, so that concurrent updates cannot interleave.
+   */
+  update(
+    id: number,
+    decide: (current: ImageRegistry) => ImageRegistryChanges,
+  ): Promise<ImageRegistry | undefined> {
+    return this.transactions.run(async (manager) => {
+      const current = await manager.findOne(ImageRegistry, {
+        where: { id },
+        lock: this.transactions.supportsRowLocks ? { mode: 'pessimistic_write' } : undefined,
+      });
+      if (current === null) return undefined;
+      const changes = decide(current);
+      if (changes.isDefault === true && !current.isDefault) await this.clearDefault(manager);
+      await manager.update(ImageRegistry, { id }, changes);
+      return withoutSecrets({ ...current, ...changes });
+    });
+  }
+
+  delete(id: number): Promise<boolean> {
+    return this.transactions.run(async (manager) => {
+      const result = await manager.delete(ImageRegistry, { id });
+      return (result.affected ?? 0) > 0;
+    });
+  }
+
+  private async clearDefault(manager: EntityManager): Promise<void> {
+    await manager.update(ImageRegistry, { isDefault: true }, { isDefault: false });
+  }
+}
+
+function withoutSecrets(registry: ImageRegistry): ImageRegistry {
+  const { password: _password, nameKey: _nameKey, ...rest } = registry;
+  return rest as ImageRegistry;
+}

@@ -1,0 +1,145 @@
+import {
+  BadRequestException,
+  ConflictException,
+  Injectable,
+  NotFoundException,
+} from '@nestjs/common';
+import { violatedUniqueColumn } from '../database/database-errors';
+import type { CreateImageRegistryDto } from './dto/create-image-registry.dto';
+import {
+  ImageRegistryResponseDto,
+  toImageRegistryResponse,
+} from './dto/image-registry-response.dto';
+import type { UpdateImageRegistryDto } from './dto/update-image-registry.dto';
+import { ImageRegistriesRepository, ImageRegistryChanges } from './image-registries.repository';
+import type { ImageRegistry } from './image-registry.entity';
+import { normalizeRegistryUrl } from './registry-url';
+
+export interface ImageRegistryPage {
+  items: ImageRegistryResponseDto[];
+  total: number;
+}
+
+@Injectable()
+export class ImageRegistriesService {
+  constructor(private readonly repository: ImageRegistriesRepository) {}
+
+  async create(request: CreateImageRegistryDto): Promise<ImageRegistryResponseDto> {
+    const username = request.username ?? null;
+    const password = request.password ?? null;
+    if (password !== null && username === null) throw passwordWithoutUsername();
+    const now = unixNow();
+    const registry = await this.writeUnique(
+      () =>
+        this.repository.insert({
+          name: request.name,
+          nameKey: nameKey(request.name),
+          url: normalizeRegistryUrl(request.url),
+          username,
+          password,
+          isDefault: request.default ?? false,
+          description: request.description ?? '',
+          insecure: request.insecure ?? false,
+          createdAt: now,
+          updatedAt: now,
+        }),
+      request,
+    );
+    return toImageRegistryResponse(registry);
+  }
+
+  async list(pageNum: number, pageSize: number): Promise<ImageRegistryPage> {
+    const [registries, total] = await this.repository.findPage((pageNum - 1) * pageSize, pageSize);
+    return { items: registries.map(toImageRegistryResponse), total };
+  }
+
+  async get(id: number): Promise<ImageRegistryResponseDto> {
+    const registry = await this.repository.findById(id);
+    if (registry === undefined) throw notFound(id);
+    return toImageRegistryResponse(registry);
+  }
+
+  async getDefault(): Promise<ImageRegistryResponseDto> {
+    const registry = await this.repository.findDefault();
+    if (registry === undefined) throw new NotFoundException('No default image registry is set');
+    return toImageRegistryResponse(registry);
+  }
+
+  async update(id: number, request: UpdateImageRegistryDto): Promise<ImageRegistryResponseDto> {
+    const registry = await this.writeUnique(
+      () => this.repository.update(id, (current) => changesFor(current, request)),
+      request,
+    );
+    if (registry === undefined) throw notFound(id);
+    return toImageRegistryResponse(registry);
+  }
+
+  async remove(id: number): Promise<void> {
+    if (!(await this.repository.delete(id))) throw notFound(id);
+  }
+
+  /** Turns a collision with a unique name or URL, also one lost in a race, into a 409. */
+  private async writeUnique<T>(
+    write: () => Promise<T>,
+    request: { name?: string; url?: string },
+  ): Promise<T> {
+    try {
+      return await write();
+    } catch (error) {
+      switch (violatedUniqueColumn(error)) {
+        case 'name_key':
+          throw new ConflictException(`An image registry named "${request.name}" already exists`);
+        case 'url':
+          throw new ConflictException(
+            `An image registry with the URL ${normalizeRegistryUrl(request.url ?? '')} already exists`,
+          );
+        default:
+          throw error;
+      }
+    }
+  }
+}
+
+/** The contract's update rules, applied to the row as it is inside the transaction. */
+function changesFor(current: ImageRegistry, request: UpdateImageRegistryDto): ImageRegistryChanges {
+  const changes: ImageRegistryChanges = { updatedAt: unixNow() };
+  if (request.name !== undefined) {
+    changes.name = request.name;
+    changes.nameKey = nameKey(request.name);
+  }
+  if (request.url !== undefined) {
+    const url = normalizeRegistryUrl(request.url);
+    changes.url = url;
+    // Credentials never follow a registry to another host.
+    if (url !== current.url && request.password === undefined) changes.password = null;
+  }
+  if (request.username !== undefined) {
+    changes.username = request.username;
+    if (request.username === null) changes.password = null;
+  }
+  if (request.password !== undefined) {
+    const username = request.username !== undefined ? request.username : current.username;
+    if (request.password !== null && username === null) throw passwordWithoutUsername();
+    changes.password = request.password;
+  }
+  if (request.default !== undefined) changes.isDefault = request.default;
+  if (request.description !== undefined) changes.description = request.description;
+  if (request.insecure !== undefined) changes.insecure = request.insecure;
+  return changes;
+}
+
+function nameKey(name: string): string {
+  return name.toLowerCase();
+}
+
+function unixNow(): number {
+  return Math.floor(Date.now() / 1000);
+}
+
+function notFound(id: number): NotFoundException {
+  return new NotFoundException(`Image registry ${id} not found`);
+}
+
+function passwordWithoutUsername(): BadRequestException {
+  return new BadRequestException(['password requires a username']);
+}

@@ -1,0 +1,55 @@
+import { Column, Entity, Index, PrimaryGeneratedColumn, ValueTransformer } from 'typeorm';
+import { encryptedColumn } from '../crypto/encrypted-column.transformer';
+
+/** Stored as 1 or NULL so that a unique key allows one default at most. */
+const defaultFlag: ValueTransformer = {
+  to: (value?: boolean) => (value === undefined ? undefined : value ? true : null),
+  from: (value: unknown) => value === true || value === 1 || value === '1',
+};
+
+/** BIGINT comes back from mysql2 as a string. */
+const unixSeconds: ValueTransformer = {
+  to: (value?: number) => value,
+  from: (value: string | number) => Number(value),
+};
+
+@Entity('image_registries')
+@Index('UQ_image_registries_name_key', ['nameKey'], { unique: true })
+@Index('UQ_image_registries_url', ['url'], { unique: true })
+@Index('UQ_image_registries_default', ['isDefault'], { unique: true })
+export class ImageRegistry {
+  @PrimaryGeneratedColumn()
+  id!: number;
+
+  @Column({ type: 'varchar', length: 100 })
+  name!: string;
+
+  /** The name as uniqueness sees it: lower-cased, so that "Docker-Hub" and "docker-hub" collide. */
+  @Column({ name: 'name_key', type: 'varchar', length: 200, select: false })
+  nameKey!: string;
+
+  @Column({ type: 'varchar', length: 512 })
+  url!: string;
+
+  @Column({ type: 'varchar', length: 255, nullable: true })
+  username!: string | null;
+
+  /** Encrypted at rest; loaded only where the plaintext is needed. */
+  @Column({ type: 'text', nullable: true, select: false, transformer: encryptedColumn })
+  password?: string | null;
+
+  @Column({ name: 'is_default', type: 'boolean', nullable: true, transformer: defaultFlag })
+  isDefault!: boolean;
+
+  @Column({ type: 'varchar', length: 500, default: '' })
+  description!: string;
+
+  @Column({ type: 'boolean', default: false })
+  insecure!: boolean;
+
+  @Column({ name: 'created_at', type: 'bigint', transformer: unixSeconds })
+  createdAt!: number;
+
+  @Column({ name: 'updated_at', type: 'bigint', transformer: unixSeconds })
+  updatedAt!: number;
+}
