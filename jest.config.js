@@ -1,19 +1,42 @@
-/** @type {import('jest').Config} */
-const swc = [
-  '@swc/jest',
-  {
-    jsc: {
-      parser: { syntax: 'typescript', decorators: true },
-      transform: { legacyDecorator: true, decoratorMetadata: true },
-      target: 'es2023',
+/** @type {import('jest').Config['transform']} */
+const transform = {
+  '^.+\\.(t|j|mj)s$': [
+    '@swc/jest',
+    {
+      jsc: {
+        parser: { syntax: 'typescript', decorators: true },
+        transform: { legacyDecorator: true, decoratorMetadata: true },
+        target: 'es2023',
+      },
+      module: { type: 'commonjs' },
     },
-    module: { type: 'commonjs' },
-  },
-];
+  ],
+};
+
+// NestJS 12 ships ES modules. Node 20 loads them from CommonJS natively, but Jest's module loader
+// cannot, so Jest compiles these packages to CommonJS like our own sources.
+const transformIgnorePatterns = ['/node_modules/(?!(@nestjs|uid|file-type|load-esm|jose)/)'];
+
+/** @type {import('jest').Config} */
 module.exports = {
-  testEnvironment: 'node',
-  transform: { '^.+\\.(t|j|mj)s$': swc },
-  transformIgnorePatterns: [
-    '/node_modules/(?!(@nestjs|uid|file-type|load-esm|strtok3|token-types|@tokenizer)/)',
+  projects: [
+    {
+      displayName: 'unit',
+      testEnvironment: 'node',
+      roots: ['<rootDir>/src'],
+      testMatch: ['**/*.spec.ts'],
+      transform,
+      transformIgnorePatterns,
+    },
+    {
+      displayName: 'e2e',
+      testEnvironment: 'node',
+      roots: ['<rootDir>/test'],
+      testMatch: ['**/*.e2e-spec.ts'],
+      globalSetup: '<rootDir>/test/support/global-setup.ts',
+      testTimeout: 60_000,
+      transform,
+      transformIgnorePatterns,
+    },
   ],
 };
