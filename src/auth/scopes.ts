@@ -6,10 +6,12 @@ export const Scope = {
 
 export type Scope = (typeof Scope)[keyof typeof Scope];
 
-/** `registries:write` implies `registries:read`; `registries:credentials` implies nothing. */
-const IMPLIED: Partial<Record<string, readonly Scope[]>> = {
-  [Scope.Write]: [Scope.Read],
-};
+/**
+ * `registries:write` implies `registries:read`; `registries:credentials` implies nothing. A Map,
+ * not an object literal: a claim naming `constructor` or `__proto__` must not reach
+ * Object.prototype (that threw, and turned a valid token into a 401).
+ */
+const IMPLIED: ReadonlyMap<string, readonly Scope[]> = new Map([[Scope.Write, [Scope.Read]]]);
 
 /** The scopes a token grants, from its space-separated OAuth 2 `scope` claim. */
 export function grantedScopes(claim: unknown): ReadonlySet<string> {
@@ -18,7 +20,7 @@ export function grantedScopes(claim: unknown): ReadonlySet<string> {
   for (const scope of claim.split(' ')) {
     if (scope === '') continue;
     granted.add(scope);
-    for (const implied of IMPLIED[scope] ?? []) granted.add(implied);
+    for (const implied of IMPLIED.get(scope) ?? []) granted.add(implied);
   }
   return granted;
 }

@@ -33,7 +33,9 @@ export async function createTestDatabase(kind: DatabaseKind): Promise<TestDataba
   return {
     kind,
     url: `${TEST_MYSQL_URL.replace(/\/$/, '')}/${name}`,
-    drop: () => adminQuery(`DROP DATABASE IF EXISTS \`${name}\``),
+    drop: async () => {
+      await adminQuery(`DROP DATABASE IF EXISTS \`${name}\``);
+    },
   };
 }
 
