@@ -129,6 +129,12 @@ function jwtConfig(
 }
 
 function parsePublicKey(pem: string): KeyObject {
+  // createPublicKey would quietly derive the public half of a private key: refuse to hold one.
+  if (pem.includes('PRIVATE KEY')) {
+    throw new ConfigurationError(
+      'JWT_PUBLIC_KEY holds a private key; configure the public key only',
+    );
+  }
   let key: KeyObject;
   try {
     key = createPublicKey(pem.replace(/\\n/g, '\n'));
