@@ -243,6 +243,12 @@ describe('loadAppConfig', () => {
       ['not a PEM', 'not a key'],
       ['a truncated PEM', RSA_PUBLIC_KEY.slice(0, 120)],
       ['a P-384 key', P384_PUBLIC_KEY],
+      [
+        'a private key',
+        generateKeyPairSync('ec', { namedCurve: 'P-256' })
+          .privateKey.export({ type: 'pkcs8', format: 'pem' })
+          .toString(),
+      ],
     ])('rejects %s', (_name, pem) => {
       const { message } = configurationError(complete({ JWT_PUBLIC_KEY: pem }));
       expect(message).toContain('JWT_PUBLIC_KEY');
