@@ -19,6 +19,7 @@ const transformIgnorePatterns = ['/node_modules/(?!(@nestjs|uid|file-type|load-e
 
 /** @type {import('jest').Config} */
 module.exports = {
+  testTimeout: 60_000,
   projects: [
     {
       displayName: 'unit',
@@ -34,7 +35,6 @@ module.exports = {
       roots: ['<rootDir>/test'],
       testMatch: ['**/*.e2e-spec.ts'],
       globalSetup: '<rootDir>/test/support/global-setup.ts',
-      testTimeout: 60_000,
       transform,
       transformIgnorePatterns,
     },

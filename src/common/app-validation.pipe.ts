@@ -7,6 +7,9 @@ import {
   ValidationPipeOptions,
 } from '@nestjs/common';
 
+/** Our bodies are flat; class-transformer recurses and would overflow the stack on deep nesting. */
+const MAX_BODY_DEPTH = 32;
+
 const COMMON: ValidationPipeOptions = {
   transform: true,
   whitelist: true,
@@ -31,6 +34,23 @@ export class AppValidationPipe implements PipeTransform {
     if (typeof body !== 'object' || Array.isArray(body)) {
       throw new BadRequestException(['request body must be a JSON object']);
     }
+    if (nestedDeeperThan(body, MAX_BODY_DEPTH)) {
+      throw new BadRequestException([
+        `request body must not nest deeper than ${MAX_BODY_DEPTH} levels`,
+      ]);
+    }
     return this.body.transform(body, metadata);
   }
+}
+
+/** Walks the value without recursion, so that the check itself cannot overflow the stack. */
+function nestedDeeperThan(value: unknown, limit: number): boolean {
+  const pending: [unknown, number][] = [[value, 0]];
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    const [item, depth] = next;
+    if (item === null || typeof item !== 'object') continue;
+    if (depth >= limit) return true;
+    for (const child of Object.values(item)) pending.push([child, depth + 1]);
+  }
+  return false;
 }

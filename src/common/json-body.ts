@@ -1,4 +1,9 @@
-import { BadRequestException, HttpException, PayloadTooLargeException } from '@nestjs/common';
+import {
+  BadRequestException,
+  HttpException,
+  PayloadTooLargeException,
+  UnsupportedMediaTypeException,
+} from '@nestjs/common';
 import { json, type ErrorRequestHandler, type RequestHandler } from 'express';
 import { STATUS_CODES } from 'node:http';
 
@@ -8,9 +13,20 @@ export const MAX_BODY_BYTES = 1024 * 1024;
  * JSON bodies up to 1 MiB. Parse errors get a fixed message: the parser's own would quote the
  * body, and with it a password.
  */
-export function jsonBody(): [RequestHandler, ErrorRequestHandler] {
-  return [json({ limit: MAX_BODY_BYTES }), bodyErrors];
+export function jsonBody(): [RequestHandler, RequestHandler, ErrorRequestHandler] {
+  return [json({ limit: MAX_BODY_BYTES }), onlyJsonBodies, bodyErrors];
 }
+
+/** A body the JSON parser left alone was sent as something else: say so rather than ignore it. */
+const onlyJsonBodies: RequestHandler = (request, _response, next) => {
+  const hasBody =
+    request.headers['transfer-encoding'] !== undefined ||
+    Number(request.headers['content-length'] ?? 0) > 0;
+  if (hasBody && request.body === undefined) {
+    return next(new UnsupportedMediaTypeException('Request bodies must be application/json'));
+  }
+  next();
+};
 
 const bodyErrors: ErrorRequestHandler = (
   error: { type?: string; status?: number },

@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { dataSourceOptions } from './data-source-options';
+import { enforceQueryDeadline } from './query-deadline';
 import { runMigrations } from './run-migrations';
 
 /** The connection, with the schema migrated before anything uses it. */
@@ -18,6 +19,8 @@ import { runMigrations } from './run-migrations';
       dataSourceFactory: async (options?: DataSourceOptions) => {
         const dataSource = await new DataSource(options!).initialize();
         await runMigrations(dataSource);
+        // After the migrations, which may rightly wait long for the lock or an ALTER.
+        if (dataSource.options.type === 'mysql') enforceQueryDeadline(dataSource);
         return dataSource;
       },
     }),

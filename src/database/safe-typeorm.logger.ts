@@ -10,9 +10,11 @@ export class SafeTypeOrmLogger implements TypeOrmLogger {
 
   logQuery(): void {}
 
+  /** Debug only: most failures are expected (a taken name is a 409); the rest reach the
+   * exception filter, which logs them. */
   logQueryError(error: string | Error, query: string): void {
     const message = error instanceof Error ? error.message : error;
-    this.logger.error(`Query failed: ${message} (query: ${query.replace(/\s+/g, ' ').trim()})`);
+    this.logger.debug(`Query failed: ${message} (query: ${query.replace(/\s+/g, ' ').trim()})`);
   }
 
   logQuerySlow(time: number, query: string): void {

@@ -49,7 +49,8 @@ export class ImageRegistriesService {
   }
 
   async list(pageNum: number, pageSize: number): Promise<ImageRegistryPage> {
-    const [registries, total] = await this.repository.findPage((pageNum - 1) * pageSize, pageSize);
+    const offset = Math.min((pageNum - 1) * pageSize, Number.MAX_SAFE_INTEGER);
+    const [registries, total] = await this.repository.findPage(offset, pageSize);
     return { items: registries.map(toImageRegistryResponse), total };
   }
 

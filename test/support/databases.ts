@@ -39,7 +39,11 @@ export async function createTestDatabase(kind: DatabaseKind): Promise<TestDataba
   };
 }
 
-export async function adminQuery(sql: string, values: unknown[] = [], url = TEST_MYSQL_URL): Promise<unknown> {
+export async function adminQuery(
+  sql: string,
+  values: unknown[] = [],
+  url = TEST_MYSQL_URL,
+): Promise<unknown> {
   const connection = await createConnection({ uri: url });
   try {
     const [rows] = await connection.query(sql, values);

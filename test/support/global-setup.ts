@@ -12,8 +12,12 @@ export default async function globalSetup(): Promise<void> {
     process.env.E2E_SKIP_MYSQL = '0';
   } catch (error) {
     const reason = `${TEST_MYSQL_URL} is unreachable: ${(error as Error).message}`;
-    if (process.env.REQUIRE_MYSQL === '1') throw new Error(`REQUIRE_MYSQL=1 but ${reason}`);
-    console.warn(`\n*** SKIPPING the MariaDB suites: ${reason}. ***\n*** Set TEST_MYSQL_URL to a server, or REQUIRE_MYSQL=1 to fail instead. ***\n`);
+    if (process.env.REQUIRE_MYSQL === '1') {
+      throw new Error(`REQUIRE_MYSQL=1 but ${reason}`, { cause: error });
+    }
+    console.warn(
+      `\n*** SKIPPING the MariaDB suites: ${reason}. ***\n*** Set TEST_MYSQL_URL to a server, or REQUIRE_MYSQL=1 to fail instead. ***\n`,
+    );
     process.env.E2E_SKIP_MYSQL = '1';
   }
 }

@@ -4,7 +4,12 @@ import type { App } from 'supertest/types';
 import { createApp } from '../../src/app.factory';
 import { type AppConfig, loadAppConfig } from '../../src/config/app-config';
 import type { Environment } from '../../src/config/environment';
-import { createTestDatabase, type DatabaseKind, mysqlSkipped, type TestDatabase } from './databases';
+import {
+  createTestDatabase,
+  type DatabaseKind,
+  mysqlSkipped,
+  type TestDatabase,
+} from './databases';
 import { TEST_JWT_SECRET } from './tokens';
 
 export const TEST_ENCRYPTION_KEY = randomBytes(32).toString('base64');
@@ -31,7 +36,12 @@ export function testConfig(databaseUrl: string, env: Environment = {}): AppConfi
 export async function startApp(databaseUrl: string, env: Environment = {}): Promise<TestApp> {
   const config = testConfig(databaseUrl, env);
   const app = await createApp(config, false);
-  await app.init();
+  try {
+    await app.init();
+  } catch (error) {
+    await app.close();
+    throw error;
+  }
   return { app, http: app.getHttpServer() as App, config, close: () => app.close() };
 }
 

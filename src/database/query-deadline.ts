@@ -1,0 +1,58 @@
+import type { DataSource, QueryRunner } from 'typeorm';
+
+/**
+ * How long a MySQL query, including the wait for a pooled connection, may take before the
+ * service gives up on it. A database host that stops answering without closing the connection
+ * (a network partition, a firewall dropping packets) would otherwise keep the query, its
+ * connection and the HTTP request waiting forever: mysql2 has no deadline for a query once the
+ * connection is open, and its optional query timeout leaves the connection in the pool, still
+ * waiting for the lost answer, for the next caller to hang on.
+ */
+export const QUERY_DEADLINE_MS = 10_000;
+
+/** Read by the exception filter, like the driver's own timeouts, as "the database is unavailable". */
+export class QueryDeadlineError extends Error {
+  override name = 'QueryDeadlineError';
+  readonly code = 'PROTOCOL_SEQUENCE_TIMEOUT';
+
+  constructor(deadlineMs: number) {
+    super(`The database did not answer within ${deadlineMs / 1000} s`);
+  }
+}
+
+/**
+ * Gives every query run through the data source a deadline. A query that misses it fails with
+ * QueryDeadlineError, and its connection is destroyed so that the pool never hands it out again.
+ */
+export function enforceQueryDeadline(dataSource: DataSource, deadlineMs = QUERY_DEADLINE_MS): void {
+  const driver = dataSource.driver;
+  const createQueryRunner = driver.createQueryRunner.bind(driver);
+  driver.createQueryRunner = (mode) => {
+    const runner = createQueryRunner(mode);
+    const query = runner.query.bind(runner) as (...args: unknown[]) => Promise<unknown>;
+    runner.query = ((...args: unknown[]) =>
+      withDeadline(query(...args), deadlineMs, () =>
+        dropConnection(runner),
+      )) as QueryRunner['query'];
+    return runner;
+  };
+}
+
+function withDeadline<T>(work: Promise<T>, deadlineMs: number, onMiss: () => void): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const missed = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      onMiss();
+      reject(new QueryDeadlineError(deadlineMs));
+    }, deadlineMs);
+  });
+  return Promise.race([work, missed]).finally(() => clearTimeout(timer));
+}
+
+/** Destroys the runner's connection, also one the pool hands it only later. */
+function dropConnection(runner: QueryRunner): void {
+  (runner.connect() as Promise<{ destroy(): void } | undefined>).then(
+    (connection) => connection?.destroy(),
+    () => undefined,
+  );
+}

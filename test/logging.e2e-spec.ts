@@ -1,0 +1,237 @@
+import { ConsoleLogger, type LogLevel } from '@nestjs/common';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { sign } from 'jsonwebtoken';
+import { inspect } from 'node:util';
+import request from 'supertest';
+import { DataSource } from 'typeorm';
+import { createApp } from '../src/app.factory';
+import { KeyRing } from '../src/crypto/key-ring';
+import { createTestDatabase, mysqlSkipped, type TestDatabase } from './support/databases';
+import { testConfig } from './support/test-app';
+import { READ, token, WRITE } from './support/tokens';
+
+const BASE = '/api/v1/image-registries';
+const ALL_LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
+
+/** Records everything it is asked to print, before printing it. */
+class CapturingLogger extends ConsoleLogger {
+  readonly records: string[] = [];
+
+  protected override printMessages(
+    messages: unknown[],
+    context?: string,
+    logLevel?: LogLevel,
+    writeStreamType?: 'stdout' | 'stderr',
+    errorStack?: unknown,
+    params?: Record<string, unknown>,
+  ): void {
+    this.records.push(inspect({ logLevel, context, messages, errorStack, params }, { depth: 10 }));
+    super.printMessages(messages, context, logLevel, writeStreamType, errorStack, params);
+  }
+}
+
+/** Everything written to stdout and stderr until `restore()`, swallowed. */
+function captureOutput(): { chunks: string[]; restore(): void } {
+  const chunks: string[] = [];
+  const spies = [process.stdout, process.stderr].map((stream) =>
+    jest.spyOn(stream, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      chunks.push(Buffer.from(chunk).toString('utf8'));
+      return true;
+    }),
+  );
+  return { chunks, restore: () => spies.forEach((spy) => spy.mockRestore()) };
+}
+
+const base64url = (value: object): string =>
+  Buffer.from(JSON.stringify(value)).toString('base64url');
+const nowSeconds = (): number => Math.floor(Date.now() / 1000);
+
+/** Tokens the service must refuse: forged, expired, unsigned and not a JWT at all. */
+const INVALID_TOKENS = [
+  sign({ scope: WRITE }, 'not-the-secret-not-the-secret-not-the-secret', { expiresIn: '5m' }),
+  sign({ scope: WRITE, exp: nowSeconds() - 3600 }, 'e2e-test-secret-0123456789abcdefghijklmnop'),
+  `${base64url({ alg: 'none', typ: 'JWT' })}.${base64url({ scope: WRITE, exp: nowSeconds() + 300 })}.`,
+  'definitely-not-a-jwt-but-still-a-secret-value',
+];
+
+/** Secrets seen during a run: none of them may reach a log line. */
+class Secrets {
+  private readonly values = new Map<string, string>();
+
+  add(kind: string, value: string): string {
+    this.values.set(value, kind);
+    return value;
+  }
+
+  /** A password unique to this run and `step`. */
+  password(step: string): string {
+    return this.add(`password (${step})`, `Pw-${step}-${Math.random().toString(36).slice(2)}!`);
+  }
+
+  /** A token, and its signature alone, which identifies it as well. */
+  token(value: string): string {
+    this.add('bearer token', value);
+    const signature = value.split('.')[2];
+    if (signature) this.add('bearer token signature', signature);
+    return value;
+  }
+
+  /** A stored password value, and its payload without the `v1:<keyId>:` prefix. */
+  ciphertext(value: string): void {
+    this.add('ciphertext', value);
+    this.add('ciphertext payload', value.split(':')[2]);
+  }
+
+  /** Each secret that appears in `lines`, with where. */
+  leaksIn(lines: string[]): string[] {
+    const leaks: string[] = [];
+    for (const [secret, kind] of this.values) {
+      const line = lines.find((text) => text.includes(secret));
+      if (line !== undefined) leaks.push(`${kind} leaked in: ${line.slice(0, 300)}`);
+    }
+    return leaks;
+  }
+}
+
+const kinds = mysqlSkipped() ? (['sqlite'] as const) : (['sqlite', 'mariadb'] as const);
+const formats = [
+  { name: 'text', json: false },
+  { name: 'json', json: true },
+];
+
+describe.each(kinds.flatMap((kind) => formats.map((format) => ({ kind, ...format }))))(
+  'no secret in the logs [$kind, $name logs]',
+  ({ kind, json }) => {
+    const secrets = new Secrets();
+    const writer = `Bearer ${secrets.token(token(WRITE))}`;
+    const reader = `Bearer ${secrets.token(token(READ))}`;
+    INVALID_TOKENS.forEach((value) => secrets.token(value));
+    let database: TestDatabase;
+    let app: NestExpressApplication;
+    let logger: CapturingLogger;
+    let output: ReturnType<typeof captureOutput>;
+    let encrypt: jest.SpiedFunction<KeyRing['encrypt']>;
+    const api = () => request(app.getHttpServer());
+    const sql = (text: string) => app.get(DataSource).query<{ password: string | null }[]>(text);
+
+    /** Every ciphertext produced so far (also those never stored) and every one stored. */
+    async function collectCiphertexts(): Promise<void> {
+      for (const result of encrypt.mock.results) secrets.ciphertext(result.value as string);
+      const stored = await sql('SELECT password FROM image_registries');
+      for (const { password } of stored) if (password !== null) secrets.ciphertext(password);
+    }
+
+    beforeAll(async () => {
+      database = await createTestDatabase(kind);
+      encrypt = jest.spyOn(KeyRing.prototype, 'encrypt');
+      output = captureOutput();
+      logger = new CapturingLogger({ json, logLevels: ALL_LEVELS });
+      app = await createApp(testConfig(database.url, { LOG_LEVEL: 'verbose' }), logger);
+      await app.init();
+    });
+
+    afterAll(async () => {
+      await app?.close();
+      output?.restore();
+      encrypt?.mockRestore();
+      await database?.drop();
+    });
+
+    it('logs at all (the capture works)', () => {
+      expect(logger.records.length).toBeGreaterThan(0);
+      expect(output.chunks.join('')).toContain('Nest application successfully started');
+    });
+
+    it('keeps passwords, ciphertexts and tokens out of every log line', async () => {
+      const created = await api()
+        .post(BASE)
+        .set('Authorization', writer)
+        .send({
+          name: 'logged',
+          url: 'logged.example.com',
+          username: 'u',
+          password: secrets.password('create'),
+        })
+        .expect(201);
+      const id = created.body.id as number;
+
+      await api()
+        .post(BASE)
+        .set('Authorization', writer)
+        .send({
+          name: 'bad',
+          url: 'bad.example.com',
+          username: 'u',
+          password: secrets.password('unknown-field'),
+          color: 'red',
+        })
+        .expect(400);
+      await api()
+        .post(BASE)
+        .set('Authorization', writer)
+        .send({ name: 'bad', url: 'bad.example.com', password: secrets.password('no-username') })
+        .expect(400);
+      await api()
+        .post(BASE)
+        .set('Authorization', writer)
+        .set('Content-Type', 'application/json')
+        .send(
+          `{"name": "bad", "username": "u", "password": "${secrets.password('malformed-json')}"`,
+        )
+        .expect(400);
+      await api()
+        .post(BASE)
+        .set('Authorization', writer)
+        .send({
+          name: 'LOGGED',
+          url: 'other.example.com',
+          username: 'u',
+          password: secrets.password('conflict'),
+        })
+        .expect(409);
+      await api()
+        .put(`${BASE}/${id}`)
+        .set('Authorization', writer)
+        .send({ password: secrets.password('update') })
+        .expect(200);
+      await api().get(`${BASE}/${id}`).set('Authorization', reader).expect(200);
+
+      for (const invalid of INVALID_TOKENS) {
+        await api()
+          .post(BASE)
+          .set('Authorization', `Bearer ${invalid}`)
+          .send({
+            name: 'x',
+            url: 'x.example.com',
+            username: 'u',
+            password: secrets.password('invalid-token'),
+          })
+          .expect(401);
+      }
+
+      // An internal error: the table disappears under the running service.
+      await sql('ALTER TABLE image_registries RENAME TO image_registries_away');
+      try {
+        const failed = await api()
+          .post(BASE)
+          .set('Authorization', writer)
+          .send({
+            name: 'boom',
+            url: 'boom.example.com',
+            username: 'u',
+            password: secrets.password('internal-error'),
+          });
+        expect(failed.status).toBe(500);
+        expect(JSON.stringify(failed.body)).not.toMatch(/image_registries|Pw-/);
+      } finally {
+        await sql('ALTER TABLE image_registries_away RENAME TO image_registries');
+      }
+      expect(logger.records.join('\n')).toMatch(/image_registries/); // the 500 was logged
+
+      await collectCiphertexts();
+      expect(encrypt).toHaveBeenCalled();
+      expect(secrets.leaksIn(logger.records)).toEqual([]);
+      expect(secrets.leaksIn(output.chunks)).toEqual([]);
+    });
+  },
+);
