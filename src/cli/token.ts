@@ -32,7 +32,9 @@ function main(): void {
     ...(audience === undefined ? {} : { audience }),
   });
   console.log(token);
-  console.error(`Scopes: ${values.scope}; expires in ${values['expires-in']}. Use it as: Authorization: Bearer <token>`);
+  console.error(
+    `Scopes: ${values.scope}; expires in ${values['expires-in']}. Use it as: Authorization: Bearer <token>`,
+  );
 }
 
 try {
