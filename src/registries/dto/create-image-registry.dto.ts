@@ -1,32 +1,10 @@
-import {
-  DefaultField,
-  DescriptionField,
-  InsecureField,
-  NameField,
-  PasswordField,
-  UrlField,
-  UsernameField,
-} from './image-registry-fields';
+import { NameField, UrlField } from './image-registry-fields';
+import { ImageRegistrySettingsDto } from './image-registry-settings.dto';
 
-export class CreateImageRegistryDto {
+export class CreateImageRegistryDto extends ImageRegistrySettingsDto {
   @NameField({ required: true })
   name!: string;
 
   @UrlField({ required: true })
   url!: string;
-
-  @UsernameField()
-  username?: string | null;
-
-  @PasswordField()
-  password?: string | null;
-
-  @DefaultField()
-  default?: boolean;
-
-  @DescriptionField()
-  description?: string;
-
-  @InsecureField()
-  insecure?: boolean;
 }

@@ -1,33 +1,11 @@
-import {
-  DefaultField,
-  DescriptionField,
-  InsecureField,
-  NameField,
-  PasswordField,
-  UrlField,
-  UsernameField,
-} from './image-registry-fields';
+import { NameField, UrlField } from './image-registry-fields';
+import { ImageRegistrySettingsDto } from './image-registry-settings.dto';
 
 /** Partial update: an omitted field keeps its value. */
-export class UpdateImageRegistryDto {
+export class UpdateImageRegistryDto extends ImageRegistrySettingsDto {
   @NameField({ required: false })
   name?: string;
 
   @UrlField({ required: false })
   url?: string;
-
-  @UsernameField()
-  username?: string | null;
-
-  @PasswordField()
-  password?: string | null;
-
-  @DefaultField()
-  default?: boolean;
-
-  @DescriptionField()
-  description?: string;
-
-  @InsecureField()
-  insecure?: boolean;
 }
