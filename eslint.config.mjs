@@ -6,6 +6,7 @@ import tseslint from 'typescript-eslint';
 export default tseslint.config(
   {
     ignores: [
+      'clients/typescript/schema.d.ts',
       'dist/**',
       'node_modules/**',
       'coverage/**',

@@ -11,11 +11,13 @@ import {
   Query,
   Res,
 } from '@nestjs/common';
-import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { RequireScopes } from '../auth/auth.decorators';
 import { Scope } from '../auth/scopes';
+import { ApiIdParam } from '../common/api-id-param';
 import { ParseIdPipe } from '../common/parse-id.pipe';
+import { ApiErrorResponses } from '../docs/api-responses';
 import { CreateImageRegistryDto } from './dto/create-image-registry.dto';
 import { ImageRegistryResponseDto } from './dto/image-registry-response.dto';
 import { ListImageRegistriesQueryDto } from './dto/list-image-registries-query.dto';
@@ -23,24 +25,45 @@ import { UpdateImageRegistryDto } from './dto/update-image-registry.dto';
 import { ImageRegistriesService } from './image-registries.service';
 
 export const TOTAL_COUNT_HEADER = 'X-Total-Count';
+export const REGISTRIES_TAG = 'image-registries';
 
-@ApiTags('image-registries')
+@ApiTags(REGISTRIES_TAG)
+@ApiErrorResponses(503)
 @Controller('api/v1/image-registries')
 export class ImageRegistriesController {
   constructor(private readonly registries: ImageRegistriesService) {}
 
   @Post()
   @RequireScopes(Scope.Write)
-  @ApiOperation({ summary: 'Create an image registry' })
-  @ApiResponse({ status: 201, type: ImageRegistryResponseDto })
+  @ApiOperation({
+    summary: 'Create an image registry',
+    description:
+      'Stores a registry connection. The URL is normalised; the password is encrypted and never returned. With `default: true` it becomes the default registry and the previous default stops being one.',
+  })
+  @ApiCreatedResponse({ description: 'The created registry.', type: ImageRegistryResponseDto })
+  @ApiErrorResponses(400, 409, 413, 415)
   createImageRegistry(@Body() body: CreateImageRegistryDto): Promise<ImageRegistryResponseDto> {
     return this.registries.create(body);
   }
 
   @Get()
   @RequireScopes(Scope.Read)
-  @ApiOperation({ summary: 'List image registries, ordered by id' })
-  @ApiResponse({ status: 200, type: [ImageRegistryResponseDto] })
+  @ApiOperation({
+    summary: 'List image registries',
+    description:
+      'One page of registries ordered by id ascending. The total number of registries is in the X-Total-Count header; a page past the end is an empty array.',
+  })
+  @ApiOkResponse({
+    description: 'One page of registries.',
+    type: [ImageRegistryResponseDto],
+    headers: {
+      [TOTAL_COUNT_HEADER]: {
+        description: 'The total number of registries.',
+        schema: { type: 'integer', minimum: 0 },
+      },
+    },
+  })
+  @ApiErrorResponses(400)
   async listImageRegistries(
     @Query() query: ListImageRegistriesQueryDto,
     @Res({ passthrough: true }) response: Response,
@@ -52,24 +75,36 @@ export class ImageRegistriesController {
 
   @Get('default')
   @RequireScopes(Scope.Read)
-  @ApiOperation({ summary: 'Get the default image registry' })
-  @ApiResponse({ status: 200, type: ImageRegistryResponseDto })
+  @ApiOperation({
+    summary: 'Get the default image registry',
+    description: 'The registry images are imported from when a reference names no registry.',
+  })
+  @ApiOkResponse({ description: 'The default registry.', type: ImageRegistryResponseDto })
+  @ApiErrorResponses(404)
   getDefaultImageRegistry(): Promise<ImageRegistryResponseDto> {
     return this.registries.getDefault();
   }
 
   @Get(':id')
   @RequireScopes(Scope.Read)
-  @ApiOperation({ summary: 'Get an image registry' })
-  @ApiResponse({ status: 200, type: ImageRegistryResponseDto })
+  @ApiOperation({ summary: 'Get an image registry', description: 'One registry, by id.' })
+  @ApiIdParam()
+  @ApiOkResponse({ description: 'The registry.', type: ImageRegistryResponseDto })
+  @ApiErrorResponses(400, 404)
   getImageRegistry(@Param('id', ParseIdPipe) id: number): Promise<ImageRegistryResponseDto> {
     return this.registries.get(id);
   }
 
   @Put(':id')
   @RequireScopes(Scope.Write)
-  @ApiOperation({ summary: 'Update an image registry (partial)' })
-  @ApiResponse({ status: 200, type: ImageRegistryResponseDto })
+  @ApiOperation({
+    summary: 'Update an image registry',
+    description:
+      'Partial update: an omitted field keeps its value, so the password need not be sent again. `username: null` clears the username and the password; `password: null` clears the password; a changed URL without a new password clears the stored password.',
+  })
+  @ApiIdParam()
+  @ApiOkResponse({ description: 'The updated registry.', type: ImageRegistryResponseDto })
+  @ApiErrorResponses(400, 404, 409, 413, 415)
   updateImageRegistry(
     @Param('id', ParseIdPipe) id: number,
     @Body() body: UpdateImageRegistryDto,
@@ -80,8 +115,14 @@ export class ImageRegistriesController {
   @Delete(':id')
   @HttpCode(HttpStatus.OK)
   @RequireScopes(Scope.Write)
-  @ApiOperation({ summary: 'Delete an image registry' })
-  @ApiResponse({ status: 200, description: 'Deleted; empty body.' })
+  @ApiOperation({
+    summary: 'Delete an image registry',
+    description:
+      'Removes the registry and its credentials. Deleting the default leaves no default. Images already imported are not affected.',
+  })
+  @ApiIdParam()
+  @ApiOkResponse({ description: 'Deleted; the body is empty.' })
+  @ApiErrorResponses(400, 404)
   deleteImageRegistry(@Param('id', ParseIdPipe) id: number): Promise<void> {
     return this.registries.remove(id);
   }

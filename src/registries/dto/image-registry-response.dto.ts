@@ -1,7 +1,11 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiSchema } from '@nestjs/swagger';
 import type { ImageRegistry } from '../image-registry.entity';
 
 /** A registry as callers see it. It has no password field, by construction. */
+@ApiSchema({
+  name: 'ImageRegistry',
+  description: 'A registry as callers see it; it never carries a password.',
+})
 export class ImageRegistryResponseDto {
   @ApiProperty({ description: 'Assigned by the service.', example: 1, minimum: 1 })
   id!: number;

@@ -12,7 +12,12 @@ const digitsToNumber = ({ value }: { value: unknown }): unknown =>
     : value;
 
 export class ListImageRegistriesQueryDto {
-  @ApiPropertyOptional({ description: 'Page number, from 1.', minimum: 1, default: 1 })
+  @ApiPropertyOptional({
+    description: 'Page number, from 1.',
+    type: 'integer',
+    minimum: 1,
+    default: 1,
+  })
   @Transform(digitsToNumber)
   @IsOptional()
   @IsInt()
@@ -21,6 +26,7 @@ export class ListImageRegistriesQueryDto {
 
   @ApiPropertyOptional({
     description: 'Registries per page.',
+    type: 'integer',
     minimum: 1,
     maximum: 100,
     default: 10,

@@ -1,7 +1,11 @@
+import { ApiSchema } from '@nestjs/swagger';
 import { NameField, UrlField } from './image-registry-fields';
 import { ImageRegistrySettingsDto } from './image-registry-settings.dto';
 
-/** Partial update: an omitted field keeps its value. */
+@ApiSchema({
+  name: 'UpdateImageRegistryRequest',
+  description: 'Partial update: an omitted field keeps its value.',
+})
 export class UpdateImageRegistryDto extends ImageRegistrySettingsDto {
   @NameField({ required: false })
   name?: string;

@@ -1,0 +1,70 @@
+import type { INestApplication } from '@nestjs/common';
+import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import { BEARER_SCHEME, SCOPES_EXTENSION } from '../auth/auth.decorators';
+import { REGISTRIES_TAG } from '../registries/image-registries.controller';
+import packageJson from '../../package.json';
+
+export const HEALTH_TAG = 'health';
+
+/** The OpenAPI document of the application, as served at /api/docs-json and committed. */
+export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
+  const config = new DocumentBuilder()
+    .setTitle(packageJson.displayName)
+    .setDescription(packageJson.description)
+    .setVersion(packageJson.version)
+    .setLicense('Proprietary', '')
+    .addServer('/', 'This service')
+    .addTag(REGISTRIES_TAG, 'Connections to container registries and their credentials.')
+    .addTag(HEALTH_TAG, 'Liveness and readiness probes; no token needed.')
+    .addBearerAuth(
+      {
+        type: 'http',
+        scheme: 'bearer',
+        bearerFormat: 'JWT',
+        description:
+          'A JWT whose space-separated `scope` claim grants `registries:read`, `registries:write` (implies read) or `registries:credentials`.',
+      },
+      BEARER_SCHEME,
+    )
+    .build();
+  const document = SwaggerModule.createDocument(app, config, {
+    operationIdFactory: (_controllerKey, methodKey) => methodKey,
+  });
+  describeSecurity(document);
+  return document;
+}
+
+/**
+ * Writes each operation's scopes into its description (bearer security cannot list scopes) and
+ * marks the operations that need no token with an explicit empty security requirement.
+ */
+function describeSecurity(document: OpenAPIObject): void {
+  for (const item of Object.values(document.paths)) {
+    for (const operation of [item.get, item.put, item.post, item.delete, item.patch]) {
+      if (operation === undefined) continue;
+      const scopes = (operation as unknown as Record<string, unknown>)[SCOPES_EXTENSION] as
+        string[] | undefined;
+      if (scopes === undefined) {
+        operation.security = [];
+        continue;
+      }
+      const needs = `Requires a bearer token with the scope ${scopes.map((scope) => `\`${scope}\``).join(' and ')}.`;
+      operation.description = [operation.description, needs].filter(Boolean).join('\n\n');
+    }
+  }
+}
+
+/** The same value with every object's keys in order, so that the committed file diffs cleanly. */
+export function sortKeysDeep(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeysDeep);
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(
+    Object.keys(value)
+      .sort()
+      .map((key) => [key, sortKeysDeep((value as Record<string, unknown>)[key])]),
+  );
+}
+
+export function serializeOpenApiDocument(document: OpenAPIObject): string {
+  return `${JSON.stringify(sortKeysDeep(document), null, 2)}\n`;
+}
