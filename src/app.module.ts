@@ -6,6 +6,7 @@ import { AllExceptionsFilter } from './common/all-exceptions.filter';
 import { AppValidationPipe } from './common/app-validation.pipe';
 import type { AppConfig } from './config/app-config';
 import { AppConfigModule } from './config/config.module';
+import { ConnectivityModule } from './connectivity/connectivity.module';
 import { CryptoModule } from './crypto/crypto.module';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
@@ -23,6 +24,7 @@ export class AppModule {
         AuthModule,
         HealthModule,
         RegistriesModule,
+        ConnectivityModule,
       ],
       providers: [
         { provide: APP_PIPE, useClass: AppValidationPipe },

@@ -26,6 +26,7 @@ interface Registry {
   default: boolean;
   description: string;
   insecure: boolean;
+  ca_certificate: string | null;
   created_at: number;
   updated_at: number;
 }
@@ -128,6 +129,7 @@ function expectResource(body: unknown): Registry {
     default: 'boolean',
     description: 'string',
     insecure: 'boolean',
+    ca_certificate: registry.ca_certificate === null ? 'null' : 'string',
     created_at: 'number',
     updated_at: 'number',
   });
@@ -277,7 +279,7 @@ describeEachDatabase('image registries contract', (suite, kind) => {
       expect(await fetch(registry.id)).toEqual(registry);
     });
 
-    it('fills the defaults: username null, default false, description "", insecure false', async () => {
+    it('fills the defaults: username null, default false, description "", insecure false, no CA', async () => {
       const fields = fresh();
       const registry = await create(fields);
       expect(registry).toMatchObject({
@@ -286,6 +288,7 @@ describeEachDatabase('image registries contract', (suite, kind) => {
         default: false,
         description: '',
         insecure: false,
+        ca_certificate: null,
       });
       expect(await fetch(registry.id)).toEqual(registry);
     });

@@ -22,6 +22,7 @@ describeEachDatabase('image registries CRUD', (suite) => {
       default: false,
       description: '',
       insecure: false,
+      ca_certificate: null,
       created_at: expect.any(Number),
       updated_at: expect.any(Number),
     });

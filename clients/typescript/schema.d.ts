@@ -54,6 +54,50 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/image-registries/resolve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Resolve an image reference
+         * @description Finds the registry an image comes from: the configured registry with the reference's host (Docker Hub aliases count as Docker Hub; the longest path prefix wins), or the default registry when the reference names none. With `check: true` the registry is asked for the manifest (OCI and Docker manifest and index types) with the stored credentials, and `digest` is filled. 404: no registry fits, or the image is not there; 502: the registry is unreachable or refuses the credentials; 504: it did not answer in time.
+         *
+         *     Requires a bearer token with the scope `registries:read`.
+         */
+        post: operations["resolveImage"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/image-registries/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Test an unsaved registry
+         * @description The console's "Test connection" button: runs the Docker Registry V2 handshake (GET /v2/, then the Basic or Bearer challenge) against a registry that is not saved yet. A failed test is still a 200.
+         *
+         *     Requires a bearer token with the scope `registries:write`.
+         */
+        post: operations["testUnsavedImageRegistry"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/image-registries/{id}": {
         parameters: {
             query?: never;
@@ -83,6 +127,50 @@ export interface paths {
          *     Requires a bearer token with the scope `registries:write`.
          */
         delete: operations["deleteImageRegistry"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/image-registries/{id}/credentials": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get the credentials of a registry
+         * @description For the image-import service: the server, username and password in clear text, or with `format=dockerconfigjson` a Docker config.json body. Every read is logged with the token's subject and the registry id. This is the only operation that returns a password; `registries:write` is not enough.
+         *
+         *     Requires a bearer token with the scope `registries:credentials`.
+         */
+        get: operations["getImageRegistryCredentials"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/image-registries/{id}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Test a saved registry
+         * @description Runs the Docker Registry V2 handshake with the stored URL, credentials and TLS settings. The body must be empty or `{}`: nothing can be overridden, so stored credentials never go to a URL the caller chose. A failed test is still a 200.
+         *
+         *     Requires a bearer token with the scope `registries:write`.
+         */
+        post: operations["testImageRegistry"];
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -132,7 +220,49 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** @description The outcome of the Docker Registry V2 handshake. A failed test is still a 200: the call worked, the registry did not. */
+        ConnectionTestResult: {
+            /**
+             * @description The scheme the registry challenged with (none: no challenge); null when no HTTP answer came.
+             * @example bearer
+             * @enum {string|null}
+             */
+            auth: "none" | "basic" | "bearer" | null;
+            /**
+             * @description The status of the last /v2/ answer; null without one.
+             * @example 200
+             */
+            http_status: number | null;
+            /**
+             * @description The whole test, in milliseconds.
+             * @example 184
+             */
+            latency_ms: number;
+            /**
+             * @description One plain sentence about the outcome.
+             * @example The registry answered and accepted the credentials.
+             */
+            message: string;
+            /**
+             * @description True when status is ok.
+             * @example true
+             */
+            ok: boolean;
+            /**
+             * @description ok: /v2/ answered 2xx with the given credentials; unauthorized: they were refused (or needed); unreachable: refused, reset, DNS failure, 5xx or a blocked address; tls_error: the certificate could not be verified; timeout: no answer in time; not_a_registry: a web page or 404 at /v2/.
+             * @example ok
+             * @enum {string}
+             */
+            status: "ok" | "unauthorized" | "unreachable" | "tls_error" | "timeout" | "not_a_registry";
+        };
         CreateImageRegistryRequest: {
+            /**
+             * @description PEM certificates of a private CA to trust when connecting to this registry (validated as X.509, at most 64 KiB); null clears it. Ignored when insecure is true.
+             * @example -----BEGIN CERTIFICATE-----
+             *     …
+             *     -----END CERTIFICATE-----
+             */
+            ca_certificate?: string | null;
             /** @description Whether this is the default registry for image import. Setting it clears it on the previous default. */
             default?: boolean;
             /** @description Free text. */
@@ -160,6 +290,20 @@ export interface components {
              */
             username?: string | null;
         };
+        DockerAuthDto: {
+            /** @description base64 of username:password. */
+            auth: string;
+            password: string;
+            username: string;
+        };
+        /** @description A Docker config.json; `auths` is empty for a registry without credentials. */
+        DockerConfig: {
+            auths: {
+                [key: string]: components["schemas"]["DockerAuthDto"];
+            };
+        };
+        /** @description No field is accepted. */
+        EmptyRequest: Record<string, never>;
         /** @description Every error response. */
         Error: {
             /**
@@ -167,10 +311,7 @@ export interface components {
              * @example Not Found
              */
             error: string;
-            /**
-             * @description What went wrong. For validation errors, an array with one sentence per problem, each naming the field.
-             * @example Image registry 7 not found
-             */
+            /** @description What went wrong. For validation errors, an array with one sentence per problem, each naming the field. */
             message: string | string[];
             /**
              * @description The HTTP status code.
@@ -180,6 +321,11 @@ export interface components {
         };
         /** @description A registry as callers see it; it never carries a password. */
         ImageRegistry: {
+            /**
+             * @description PEM certificates of a private CA trusted for this registry, or null.
+             * @example null
+             */
+            ca_certificate: string | null;
             /**
              * @description Unix seconds.
              * @example 1705305600
@@ -217,8 +363,88 @@ export interface components {
             /** @example myuser */
             username: string | null;
         };
+        /** @description How to log in to a registry. */
+        RegistryCredentials: {
+            /** @description The password in clear text. */
+            password: string | null;
+            /**
+             * @description The server as `docker login` writes it: host[:port], or https://index.docker.io/v1/ for Docker Hub.
+             * @example harbor.example.com:8443
+             */
+            server: string;
+            /** @example robot$import */
+            username: string | null;
+        };
+        ResolveImageRequest: {
+            /**
+             * @description Ask the registry for the manifest (with the stored credentials) and fill `digest`.
+             * @default false
+             */
+            check: boolean;
+            /**
+             * @description An image reference as the Docker CLI accepts it: `nginx`, `nginx:1.27`, `library/nginx@sha256:…`, `harbor.example.com:8443/proj/app:v1`.
+             * @example nginx:1.27
+             */
+            image: string;
+        };
+        /** @description Where an image comes from. */
+        ResolvedImage: {
+            /**
+             * @description The digest given, or the one the registry reported when checked.
+             * @example sha256:0d17b565c37bcbd895e9d92315a05c1c3c9a29f762b011a10c54a66cd53c9b31
+             */
+            digest: string | null;
+            /**
+             * @description The full reference: host/repository:tag, host/repository@digest, or both; Docker Hub is written docker.io.
+             * @example docker.io/library/nginx:1.27
+             */
+            reference: string;
+            /** @description The registry to pull from. */
+            registry: components["schemas"]["ImageRegistry"];
+            /** @example library/nginx */
+            repository: string;
+            /**
+             * @description The tag; latest when neither tag nor digest was given.
+             * @example 1.27
+             */
+            tag: string | null;
+        };
+        /** @description A registry not yet saved, as the console holds it before "Save". */
+        TestRegistryRequest: {
+            /**
+             * @description PEM certificates of a private CA to trust when connecting to this registry (validated as X.509, at most 64 KiB); null clears it. Ignored when insecure is true.
+             * @example -----BEGIN CERTIFICATE-----
+             *     …
+             *     -----END CERTIFICATE-----
+             */
+            ca_certificate?: string | null;
+            /** @description Skip TLS certificate verification when connecting to this registry. */
+            insecure?: boolean;
+            /**
+             * Format: password
+             * @description Password or access token. Write-only: stored encrypted, never returned. Requires a username; null clears it.
+             */
+            password?: string | null;
+            /**
+             * @description Registry URL; without a scheme, https is assumed. Stored and returned normalised (lower-case scheme and host, no default port, no trailing slash or /v2 suffix, Docker Hub aliases as https://registry-1.docker.io) and unique in that form.
+             * @example https://registry-1.docker.io
+             */
+            url: string;
+            /**
+             * @description User name; null for anonymous access (null also clears the password).
+             * @example myuser
+             */
+            username?: string | null;
+        };
         /** @description Partial update: an omitted field keeps its value. */
         UpdateImageRegistryRequest: {
+            /**
+             * @description PEM certificates of a private CA to trust when connecting to this registry (validated as X.509, at most 64 KiB); null clears it. Ignored when insecure is true.
+             * @example -----BEGIN CERTIFICATE-----
+             *     …
+             *     -----END CERTIFICATE-----
+             */
+            ca_certificate?: string | null;
             /** @description Whether this is the default registry for image import. Setting it clears it on the previous default. */
             default?: boolean;
             /** @description Free text. */
@@ -473,6 +699,197 @@ export interface operations {
             };
         };
     };
+    resolveImage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ResolveImageRequest"];
+            };
+        };
+        responses: {
+            /** @description Where the image comes from. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResolvedImage"];
+                };
+            };
+            /** @description Invalid request: malformed JSON, a wrong type, an out-of-range value, an unknown or read-only field, or a malformed id. `message` lists the problems. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No bearer token, or a malformed, expired, not-yet-valid or wrongly signed one. */
+            401: {
+                headers: {
+                    /** @description The bearer challenge (RFC 6750). */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The token does not grant the scope this operation requires. */
+            403: {
+                headers: {
+                    /** @description The bearer challenge (RFC 6750). */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body exceeds 1 MiB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body is not JSON. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The registry could not be reached or refused the stored credentials; `message` says which. */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database is unavailable; retry shortly. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The registry did not answer in time. */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    testUnsavedImageRegistry: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TestRegistryRequest"];
+            };
+        };
+        responses: {
+            /** @description The test result. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConnectionTestResult"];
+                };
+            };
+            /** @description Invalid request: malformed JSON, a wrong type, an out-of-range value, an unknown or read-only field, or a malformed id. `message` lists the problems. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No bearer token, or a malformed, expired, not-yet-valid or wrongly signed one. */
+            401: {
+                headers: {
+                    /** @description The bearer challenge (RFC 6750). */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The token does not grant the scope this operation requires. */
+            403: {
+                headers: {
+                    /** @description The bearer challenge (RFC 6750). */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body exceeds 1 MiB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body is not JSON. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database is unavailable; retry shortly. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     getImageRegistry: {
         parameters: {
             query?: never;
@@ -700,6 +1117,175 @@ export interface operations {
             };
             /** @description Not found. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database is unavailable; retry shortly. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getImageRegistryCredentials: {
+        parameters: {
+            query?: {
+                /** @description dockerconfigjson: answer with a Docker config.json body instead. */
+                format?: "dockerconfigjson";
+            };
+            header?: never;
+            path: {
+                /** @description Registry id: digits without sign or leading zero. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The credentials. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RegistryCredentials"] | components["schemas"]["DockerConfig"];
+                };
+            };
+            /** @description Invalid request: malformed JSON, a wrong type, an out-of-range value, an unknown or read-only field, or a malformed id. `message` lists the problems. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No bearer token, or a malformed, expired, not-yet-valid or wrongly signed one. */
+            401: {
+                headers: {
+                    /** @description The bearer challenge (RFC 6750). */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The token does not grant the scope this operation requires. */
+            403: {
+                headers: {
+                    /** @description The bearer challenge (RFC 6750). */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database is unavailable; retry shortly. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    testImageRegistry: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Registry id: digits without sign or leading zero. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["EmptyRequest"];
+            };
+        };
+        responses: {
+            /** @description The test result. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConnectionTestResult"];
+                };
+            };
+            /** @description Invalid request: malformed JSON, a wrong type, an out-of-range value, an unknown or read-only field, or a malformed id. `message` lists the problems. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No bearer token, or a malformed, expired, not-yet-valid or wrongly signed one. */
+            401: {
+                headers: {
+                    /** @description The bearer challenge (RFC 6750). */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The token does not grant the scope this operation requires. */
+            403: {
+                headers: {
+                    /** @description The bearer challenge (RFC 6750). */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body exceeds 1 MiB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The request body is not JSON. */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };

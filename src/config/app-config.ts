@@ -17,6 +17,13 @@ export interface JwtConfig {
   algorithms: Algorithm[];
 }
 
+/** Calls the service makes to registries: connection tests and manifest checks. */
+export interface OutboundConfig {
+  connectTimeoutMs: number;
+  /** The whole call, redirects and token requests included. */
+  timeoutMs: number;
+}
+
 export type LogLevelName = 'error' | 'warn' | 'log' | 'debug' | 'verbose';
 
 export interface AppConfig {
@@ -27,6 +34,7 @@ export interface AppConfig {
   jwt: JwtConfig;
   keyRing: KeyRing;
   corsOrigins: string[];
+  outbound: OutboundConfig;
   logLevel: LogLevelName;
   /** Files in the data directory that development mode used in place of missing secrets. */
   developmentSecretFiles: string[];
@@ -82,6 +90,10 @@ export function loadAppConfig(env: Environment): AppConfig {
     jwt: jwtConfig(jwtSecret, variables.JWT_PUBLIC_KEY, variables.JWT_JWKS_URI, variables),
     keyRing: keyRing(encryptionKey, variables.ENCRYPTION_PREVIOUS_KEYS),
     corsOrigins: splitList(variables.CORS_ORIGINS),
+    outbound: {
+      connectTimeoutMs: variables.OUTBOUND_CONNECT_TIMEOUT_MS ?? 3_000,
+      timeoutMs: variables.OUTBOUND_TIMEOUT_MS ?? 10_000,
+    },
     logLevel: (variables.LOG_LEVEL ?? 'log') as LogLevelName,
     developmentSecretFiles,
   };

@@ -90,6 +90,20 @@ export class EnvironmentVariables {
   @IsOptional()
   @IsString()
   DATA_DIR?: string;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
+  @Max(60_000)
+  OUTBOUND_CONNECT_TIMEOUT_MS?: number;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
+  @Max(120_000)
+  OUTBOUND_TIMEOUT_MS?: number;
 }
 
 /** Validates the variables the service reads; an empty value counts as unset. */

@@ -1,5 +1,12 @@
 import { applyDecorators } from '@nestjs/common';
-import { ApiProperty, ApiResponse, ApiSchema } from '@nestjs/swagger';
+import { STATUS_CODES } from 'node:http';
+import {
+  ApiExtraModels,
+  ApiProperty,
+  ApiResponse,
+  ApiSchema,
+  getSchemaPath,
+} from '@nestjs/swagger';
 
 @ApiSchema({ name: 'Error', description: 'Every error response.' })
 export class ErrorResponseDto {
@@ -13,7 +20,6 @@ export class ErrorResponseDto {
     description:
       'What went wrong. For validation errors, an array with one sentence per problem, each naming the field.',
     oneOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }],
-    example: 'Image registry 7 not found',
   })
   message!: string | string[];
 }
@@ -25,16 +31,37 @@ const CHALLENGE = {
   },
 };
 
+/** What each status means here, and a typical message for the example. */
 const ERRORS = {
-  400: 'Invalid request: malformed JSON, a wrong type, an out-of-range value, an unknown or read-only field, or a malformed id. `message` lists the problems.',
-  401: 'No bearer token, or a malformed, expired, not-yet-valid or wrongly signed one.',
-  403: 'The token does not grant the scope this operation requires.',
-  404: 'Not found.',
-  409: 'The name or the URL is already taken by another registry.',
-  413: 'The request body exceeds 1 MiB.',
-  415: 'The request body is not JSON.',
-  503: 'The database is unavailable; retry shortly.',
-} as const;
+  400: [
+    'Invalid request: malformed JSON, a wrong type, an out-of-range value, an unknown or read-only field, or a malformed id. `message` lists the problems.',
+    ['url must use http or https', 'property id should not exist'],
+  ],
+  401: [
+    'No bearer token, or a malformed, expired, not-yet-valid or wrongly signed one.',
+    'The bearer token has expired',
+  ],
+  403: [
+    'The token does not grant the scope this operation requires.',
+    'The token lacks the scope registries:write',
+  ],
+  404: ['Not found.', 'Image registry 7 not found'],
+  409: [
+    'The name or the URL is already taken by another registry.',
+    'An image registry named "docker-hub" already exists',
+  ],
+  413: ['The request body exceeds 1 MiB.', 'The request body exceeds 1 MiB'],
+  415: ['The request body is not JSON.', 'Request bodies must be application/json'],
+  502: [
+    'The registry could not be reached or refused the stored credentials; `message` says which.',
+    'The registry https://harbor.example.com refused the credentials',
+  ],
+  503: [
+    'The database is unavailable; retry shortly.',
+    'The database is unavailable; try again shortly',
+  ],
+  504: ['The registry did not answer in time.', 'harbor.example.com did not answer in time.'],
+} as const satisfies Record<number, readonly [string, string | readonly string[]]>;
 
 export type ErrorStatus = keyof typeof ERRORS;
 
@@ -43,13 +70,18 @@ export function ApiErrorResponses(
   ...statuses: [ErrorStatus, ...ErrorStatus[]]
 ): MethodDecorator & ClassDecorator {
   return applyDecorators(
-    ...statuses.map((status) =>
-      ApiResponse({
+    ApiExtraModels(ErrorResponseDto),
+    ...statuses.map((status) => {
+      const [description, message] = ERRORS[status];
+      return ApiResponse({
         status,
-        description: ERRORS[status],
-        type: ErrorResponseDto,
+        description,
+        schema: {
+          allOf: [{ $ref: getSchemaPath(ErrorResponseDto) }],
+          example: { statusCode: status, error: STATUS_CODES[status], message },
+        },
         headers: status === 401 || status === 403 ? CHALLENGE : undefined,
-      }),
-    ),
+      });
+    }),
   );
 }

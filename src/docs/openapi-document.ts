@@ -12,7 +12,6 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .setTitle(packageJson.displayName)
     .setDescription(packageJson.description)
     .setVersion(packageJson.version)
-    .setLicense('Proprietary', '')
     .addServer('/', 'This service')
     .addTag(REGISTRIES_TAG, 'Connections to container registries and their credentials.')
     .addTag(HEALTH_TAG, 'Liveness and readiness probes; no token needed.')
@@ -27,6 +26,8 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
       BEARER_SCHEME,
     )
     .build();
+  // DocumentBuilder.setLicense always writes a url; a proprietary licence has none to give.
+  config.info.license = { name: 'Proprietary' };
   const document = SwaggerModule.createDocument(app, config, {
     operationIdFactory: (_controllerKey, methodKey) => methodKey,
   });

@@ -27,6 +27,31 @@ export class ImageRegistriesRepository {
     return (await this.registries.findOneBy({ isDefault: true })) ?? undefined;
   }
 
+  /** The registry with its decrypted password, for the calls that need the credentials. */
+  async findWithCredentials(id: number): Promise<ImageRegistry | undefined> {
+    const registry = await this.registries
+      .createQueryBuilder('registry')
+      .addSelect('registry.password')
+      .where('registry.id = :id', { id })
+      .getOne();
+    return registry ?? undefined;
+  }
+
+  /** The registries whose URL is on this host[:port] (any scheme, any path), with credentials. */
+  async findByHost(host: string): Promise<ImageRegistry[]> {
+    // '!' escapes LIKE wildcards alike on both databases; a backslash does not.
+    const prefix = (scheme: string): string => `${scheme}://${host.replace(/[!%_]/g, '!$&')}`;
+    const candidates = await this.registries
+      .createQueryBuilder('registry')
+      .addSelect('registry.password')
+      .where("registry.url LIKE :https ESCAPE '!' OR registry.url LIKE :http ESCAPE '!'", {
+        https: `${prefix('https')}%`,
+        http: `${prefix('http')}%`,
+      })
+      .getMany();
+    return candidates.filter((registry) => new URL(registry.url).host === host);
+  }
+
   /** Inserts a registry; when it is the default, the previous default stops being one. */
   insert(registry: NewImageRegistry): Promise<ImageRegistry> {
     return this.transactions.run(async (manager) => {

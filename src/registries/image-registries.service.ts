@@ -40,6 +40,7 @@ export class ImageRegistriesService {
           isDefault: request.default ?? false,
           description: request.description ?? '',
           insecure: request.insecure ?? false,
+          caCertificate: request.ca_certificate ?? null,
           createdAt: now,
           updatedAt: now,
         }),
@@ -126,6 +127,7 @@ function changesFor(current: ImageRegistry, request: UpdateImageRegistryDto): Im
   if (request.default !== undefined) changes.isDefault = request.default;
   if (request.description !== undefined) changes.description = request.description;
   if (request.insecure !== undefined) changes.insecure = request.insecure;
+  if (request.ca_certificate !== undefined) changes.caCertificate = request.ca_certificate;
   return changes;
 }
 

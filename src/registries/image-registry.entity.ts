@@ -47,6 +47,10 @@ export class ImageRegistry {
   @Column({ type: 'boolean', default: false })
   insecure!: boolean;
 
+  /** PEM certificates of a private CA to trust for this registry; not secret. */
+  @Column({ name: 'ca_certificate', type: 'text', nullable: true })
+  caCertificate!: string | null;
+
   @Column({ name: 'created_at', type: 'bigint', transformer: unixSeconds })
   createdAt!: number;
 

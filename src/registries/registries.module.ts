@@ -10,5 +10,6 @@ import { ImageRegistry } from './image-registry.entity';
   imports: [TypeOrmModule.forFeature([ImageRegistry])],
   controllers: [ImageRegistriesController],
   providers: [ImageRegistriesService, ImageRegistriesRepository, TransactionRunner],
+  exports: [ImageRegistriesRepository],
 })
 export class RegistriesModule {}

@@ -2,7 +2,7 @@ import { applyDecorators } from '@nestjs/common';
 import { ApiProperty } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsOptional, IsString, MinLength } from 'class-validator';
-import { IsOptionalNotNull, IsRegistryUrl, MaxCodePoints } from './validators';
+import { IsOptionalNotNull, IsPemCertificates, IsRegistryUrl, MaxCodePoints } from './validators';
 
 /**
  * The writable fields of a registry, each with its validation and documentation, shared by the
@@ -121,5 +121,25 @@ export function InsecureField(): PropertyDecorator {
     }),
     IsOptionalNotNull(),
     IsBoolean(),
+  );
+}
+
+export const MAX_CA_CERTIFICATE_LENGTH = 64 * 1024;
+
+export function CaCertificateField(): PropertyDecorator {
+  return applyDecorators(
+    ApiProperty({
+      description:
+        'PEM certificates of a private CA to trust when connecting to this registry (validated as X.509, at most 64 KiB); null clears it. Ignored when insecure is true.',
+      required: false,
+      nullable: true,
+      type: String,
+      maxLength: MAX_CA_CERTIFICATE_LENGTH,
+      example: '-----BEGIN CERTIFICATE-----\n…\n-----END CERTIFICATE-----',
+    }),
+    IsOptional(),
+    IsString(),
+    MaxCodePoints(MAX_CA_CERTIFICATE_LENGTH),
+    IsPemCertificates(),
   );
 }

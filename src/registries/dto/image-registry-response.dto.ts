@@ -28,6 +28,14 @@ export class ImageRegistryResponseDto {
   @ApiProperty({ description: 'TLS certificate verification is skipped.', example: false })
   insecure!: boolean;
 
+  @ApiProperty({
+    description: 'PEM certificates of a private CA trusted for this registry, or null.',
+    type: String,
+    nullable: true,
+    example: null,
+  })
+  ca_certificate!: string | null;
+
   @ApiProperty({ description: 'Unix seconds.', example: 1705305600 })
   created_at!: number;
 
@@ -44,6 +52,7 @@ export function toImageRegistryResponse(registry: ImageRegistry): ImageRegistryR
     default: registry.isDefault,
     description: registry.description,
     insecure: registry.insecure,
+    ca_certificate: registry.caCertificate,
     created_at: registry.createdAt,
     updated_at: registry.updatedAt,
   };

@@ -1,4 +1,5 @@
 import {
+  CaCertificateField,
   DefaultField,
   DescriptionField,
   InsecureField,
@@ -22,4 +23,7 @@ export abstract class ImageRegistrySettingsDto {
 
   @InsecureField()
   insecure?: boolean;
+
+  @CaCertificateField()
+  ca_certificate?: string | null;
 }

@@ -1,3 +1,4 @@
+import { X509Certificate } from 'node:crypto';
 import { ValidateBy, ValidateIf, ValidationOptions } from 'class-validator';
 import { InvalidRegistryUrlError, normalizeRegistryUrl } from '../registry-url';
 
@@ -46,5 +47,33 @@ function registryUrlProblem(value: string): string | undefined {
   } catch (error) {
     if (error instanceof InvalidRegistryUrlError) return error.message;
     throw error;
+  }
+}
+
+const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----[A-Za-z0-9+/=\s]+?-----END CERTIFICATE-----/g;
+
+/** One or more PEM certificates, each a parseable X.509 certificate, and nothing else. */
+export function IsPemCertificates(options?: ValidationOptions): PropertyDecorator {
+  return ValidateBy(
+    {
+      name: 'isPemCertificates',
+      validator: {
+        validate: (value: unknown) => typeof value === 'string' && arePemCertificates(value),
+        defaultMessage: (args) =>
+          `${args?.property} must be one or more PEM-encoded X.509 certificates`,
+      },
+    },
+    options,
+  );
+}
+
+function arePemCertificates(text: string): boolean {
+  const blocks = text.match(PEM_CERTIFICATE) ?? [];
+  if (blocks.length === 0 || text.replace(PEM_CERTIFICATE, '').trim() !== '') return false;
+  try {
+    blocks.forEach((block) => new X509Certificate(block));
+    return true;
+  } catch {
+    return false;
   }
 }

@@ -1,0 +1,112 @@
+import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post, Query } from '@nestjs/common';
+import {
+  ApiBody,
+  ApiExtraModels,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  getSchemaPath,
+} from '@nestjs/swagger';
+import { RequireScopes } from '../auth/auth.decorators';
+import { CurrentPrincipal } from '../auth/current-principal.decorator';
+import type { Principal } from '../auth/principal';
+import { Scope } from '../auth/scopes';
+import { ApiIdParam } from '../common/api-id-param';
+import { ParseIdPipe } from '../common/parse-id.pipe';
+import { ApiErrorResponses } from '../docs/api-responses';
+import { REGISTRIES_TAG } from '../registries/image-registries.controller';
+import { ConnectivityService } from './connectivity.service';
+import { ConnectionTestResultDto } from './dto/connection-test-result.dto';
+import {
+  CredentialsQueryDto,
+  DOCKER_CONFIG_FORMAT,
+  DockerAuthDto,
+  DockerConfigDto,
+  RegistryCredentialsDto,
+} from './dto/credentials.dto';
+import { ResolvedImageDto, ResolveImageDto } from './dto/resolve-image.dto';
+import { EmptyBodyDto, TestRegistryDto } from './dto/test-registry.dto';
+
+/** The bridge to image import: testing registries, resolving images, handing out credentials. */
+@ApiTags(REGISTRIES_TAG)
+@ApiErrorResponses(503)
+@Controller('api/v1/image-registries')
+export class ConnectivityController {
+  constructor(private readonly connectivity: ConnectivityService) {}
+
+  @Post('test')
+  @HttpCode(HttpStatus.OK)
+  @RequireScopes(Scope.Write)
+  @ApiOperation({
+    summary: 'Test an unsaved registry',
+    description:
+      'The console\'s "Test connection" button: runs the Docker Registry V2 handshake (GET /v2/, then the Basic or Bearer challenge) against a registry that is not saved yet. A failed test is still a 200.',
+  })
+  @ApiOkResponse({ description: 'The test result.', type: ConnectionTestResultDto })
+  @ApiErrorResponses(400, 413, 415)
+  testUnsavedImageRegistry(@Body() body: TestRegistryDto): Promise<ConnectionTestResultDto> {
+    return this.connectivity.testUnsaved(body);
+  }
+
+  @Post('resolve')
+  @HttpCode(HttpStatus.OK)
+  @RequireScopes(Scope.Read)
+  @ApiOperation({
+    summary: 'Resolve an image reference',
+    description:
+      "Finds the registry an image comes from: the configured registry with the reference's host (Docker Hub aliases count as Docker Hub; the longest path prefix wins), or the default registry when the reference names none. With `check: true` the registry is asked for the manifest (OCI and Docker manifest and index types) with the stored credentials, and `digest` is filled. 404: no registry fits, or the image is not there; 502: the registry is unreachable or refuses the credentials; 504: it did not answer in time.",
+  })
+  @ApiOkResponse({ description: 'Where the image comes from.', type: ResolvedImageDto })
+  @ApiErrorResponses(400, 404, 413, 415, 502, 504)
+  resolveImage(@Body() body: ResolveImageDto): Promise<ResolvedImageDto> {
+    return this.connectivity.resolve(body);
+  }
+
+  @Post(':id/test')
+  @HttpCode(HttpStatus.OK)
+  @RequireScopes(Scope.Write)
+  @ApiOperation({
+    summary: 'Test a saved registry',
+    description:
+      'Runs the Docker Registry V2 handshake with the stored URL, credentials and TLS settings. The body must be empty or `{}`: nothing can be overridden, so stored credentials never go to a URL the caller chose. A failed test is still a 200.',
+  })
+  @ApiIdParam()
+  @ApiBody({ type: EmptyBodyDto, required: false })
+  @ApiOkResponse({ description: 'The test result.', type: ConnectionTestResultDto })
+  @ApiErrorResponses(400, 404, 413, 415)
+  testImageRegistry(
+    @Param('id', ParseIdPipe) id: number,
+    @Body() _body: EmptyBodyDto,
+  ): Promise<ConnectionTestResultDto> {
+    return this.connectivity.testSaved(id);
+  }
+
+  @Get(':id/credentials')
+  @RequireScopes(Scope.Credentials)
+  @ApiOperation({
+    summary: 'Get the credentials of a registry',
+    description:
+      "For the image-import service: the server, username and password in clear text, or with `format=dockerconfigjson` a Docker config.json body. Every read is logged with the token's subject and the registry id. This is the only operation that returns a password; `registries:write` is not enough.",
+  })
+  @ApiIdParam()
+  @ApiExtraModels(RegistryCredentialsDto, DockerConfigDto, DockerAuthDto)
+  @ApiOkResponse({
+    description: 'The credentials.',
+    schema: {
+      oneOf: [
+        { $ref: getSchemaPath(RegistryCredentialsDto) },
+        { $ref: getSchemaPath(DockerConfigDto) },
+      ],
+    },
+  })
+  @ApiErrorResponses(400, 404)
+  getImageRegistryCredentials(
+    @Param('id', ParseIdPipe) id: number,
+    @Query() query: CredentialsQueryDto,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<RegistryCredentialsDto | DockerConfigDto> {
+    return query.format === DOCKER_CONFIG_FORMAT
+      ? this.connectivity.dockerConfig(id, principal.subject)
+      : this.connectivity.credentials(id, principal.subject);
+  }
+}

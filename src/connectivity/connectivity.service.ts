@@ -1,0 +1,221 @@
+import {
+  BadGatewayException,
+  BadRequestException,
+  GatewayTimeoutException,
+  Injectable,
+  Logger,
+  NotFoundException,
+} from '@nestjs/common';
+import { createHash } from 'node:crypto';
+import { ImageRegistriesRepository } from '../registries/image-registries.repository';
+import type { ImageRegistry } from '../registries/image-registry.entity';
+import { toImageRegistryResponse } from '../registries/dto/image-registry-response.dto';
+import { DOCKER_HUB_URL, isDockerHubUrl, normalizeRegistryUrl } from '../registries/registry-url';
+import { ConnectionTester } from './connection-tester';
+import type { ConnectionTestResultDto } from './dto/connection-test-result.dto';
+import type { DockerConfigDto, RegistryCredentialsDto } from './dto/credentials.dto';
+import type { ResolvedImageDto, ResolveImageDto } from './dto/resolve-image.dto';
+import type { TestRegistryDto } from './dto/test-registry.dto';
+import {
+  DOCKER_HUB_DOMAIN,
+  effectiveTag,
+  type ImageReference,
+  InvalidImageReferenceError,
+  parseImageReference,
+} from './image-reference';
+import { OutboundError } from './outbound-http';
+import { RegistryClient, type RegistryTarget } from './registry-client';
+
+/** The manifest types an image can have; without them a registry may rewrite or hide it. */
+export const MANIFEST_ACCEPT = [
+  'application/vnd.docker.distribution.manifest.v2+json',
+  'application/vnd.docker.distribution.manifest.list.v2+json',
+  'application/vnd.oci.image.manifest.v1+json',
+  'application/vnd.oci.image.index.v1+json',
+].join(', ');
+
+const DOCKER_HUB_SERVER = 'https://index.docker.io/v1/';
+
+@Injectable()
+export class ConnectivityService {
+  private readonly logger = new Logger('Credentials');
+
+  constructor(
+    private readonly repository: ImageRegistriesRepository,
+    private readonly tester: ConnectionTester,
+    private readonly client: RegistryClient,
+  ) {}
+
+  async testSaved(id: number): Promise<ConnectionTestResultDto> {
+    return this.tester.test(targetOf(await this.withCredentials(id)));
+  }
+
+  testUnsaved(request: TestRegistryDto): Promise<ConnectionTestResultDto> {
+    const username = request.username ?? null;
+    const password = request.password ?? null;
+    if (password !== null && username === null) {
+      throw new BadRequestException(['password requires a username']);
+    }
+    return this.tester.test({
+      url: normalizeRegistryUrl(request.url),
+      username,
+      password,
+      insecure: request.insecure ?? false,
+      caCertificate: request.ca_certificate ?? null,
+    });
+  }
+
+  async resolve(request: ResolveImageDto): Promise<ResolvedImageDto> {
+    const reference = parse(request.image);
+    const registry = await this.registryFor(reference);
+    const hub = isDockerHubUrl(registry.url);
+    const repository =
+      hub || reference.explicitDomain ? reference.repository : nameAsWritten(request.image);
+    const tag = effectiveTag(reference);
+    const digest =
+      request.check === true
+        ? await this.manifestDigest(registry, repository, reference.digest ?? tag!)
+        : reference.digest;
+    const host = hub ? DOCKER_HUB_DOMAIN : new URL(registry.url).host;
+    return {
+      registry: toImageRegistryResponse(registry),
+      reference: `${host}/${repository}${tag === null ? '' : `:${tag}`}${digest === null ? '' : `@${digest}`}`,
+      repository,
+      tag,
+      digest,
+    };
+  }
+
+  async credentials(id: number, subject: string | undefined): Promise<RegistryCredentialsDto> {
+    const registry = await this.withCredentials(id);
+    this.logger.log(
+      `Credentials of image registry ${id} read by ${subject ?? 'a token without sub'}`,
+    );
+    return {
+      server: isDockerHubUrl(registry.url) ? DOCKER_HUB_SERVER : new URL(registry.url).host,
+      username: registry.username,
+      password: registry.password ?? null,
+    };
+  }
+
+  async dockerConfig(id: number, subject: string | undefined): Promise<DockerConfigDto> {
+    const { server, username, password } = await this.credentials(id, subject);
+    if (username === null || password === null) return { auths: {} };
+    const auth = Buffer.from(`${username}:${password}`).toString('base64');
+    return { auths: { [server]: { username, password, auth } } };
+  }
+
+  private async withCredentials(id: number): Promise<ImageRegistry> {
+    const registry = await this.repository.findWithCredentials(id);
+    if (registry === undefined) throw new NotFoundException(`Image registry ${id} not found`);
+    return registry;
+  }
+
+  /** The registry a reference points to: by host (longest path prefix wins), else the default. */
+  private async registryFor(reference: ImageReference): Promise<ImageRegistry> {
+    if (!reference.explicitDomain) {
+      const fallback = await this.repository.findDefault();
+      if (fallback === undefined) {
+        throw new NotFoundException('The image names no registry and no default registry is set');
+      }
+      return (await this.repository.findWithCredentials(fallback.id)) ?? fallback;
+    }
+    const host = new URL(registryUrlOf(reference.domain)).host;
+    const candidates = await this.repository.findByHost(host);
+    const rank = (registry: ImageRegistry): number =>
+      pathPrefixLength(reference.repository, new URL(registry.url).pathname);
+    const best = candidates.sort((a, b) => rank(b) - rank(a) || a.id - b.id)[0];
+    if (best === undefined) {
+      throw new NotFoundException(`No image registry is configured for ${reference.domain}`);
+    }
+    return best;
+  }
+
+  private async manifestDigest(
+    registry: ImageRegistry,
+    repository: string,
+    reference: string,
+  ): Promise<string> {
+    const target = targetOf(registry);
+    const call = {
+      path: `${repository}/manifests/${reference}`,
+      accept: MANIFEST_ACCEPT,
+      scope: `repository:${repository}:pull`,
+    };
+    try {
+      let answer = await this.client.call(target, { ...call, method: 'HEAD' });
+      if (
+        answer.status === 405 ||
+        (ok(answer.status) && !answer.headers['docker-content-digest'])
+      ) {
+        answer = await this.client.call(target, { ...call, method: 'GET' });
+      }
+      if (ok(answer.status)) {
+        return (
+          answer.headers['docker-content-digest'] ??
+          `sha256:${createHash('sha256').update(answer.body).digest('hex')}`
+        );
+      }
+      if (answer.status === 404) {
+        throw new NotFoundException(
+          `${repository}:${reference} is not in the registry ${registry.url}`,
+        );
+      }
+      if (answer.status === 401 || answer.status === 403) {
+        throw new BadGatewayException(`The registry ${registry.url} refused the credentials`);
+      }
+      throw new BadGatewayException(`The registry ${registry.url} answered ${answer.status}`);
+    } catch (error) {
+      if (!(error instanceof OutboundError)) throw error;
+      if (error.kind === 'timeout') throw new GatewayTimeoutException(error.message);
+      throw new BadGatewayException(error.message);
+    }
+  }
+}
+
+function parse(image: string): ImageReference {
+  try {
+    return parseImageReference(image);
+  } catch (error) {
+    if (error instanceof InvalidImageReferenceError) throw new BadRequestException([error.message]);
+    throw error;
+  }
+}
+
+/**
+ * The repository of a reference that names no registry, as written: on a default registry other
+ * than Docker Hub, `nginx` stays `nginx` (no `library/`). Without a registry there is no port, so
+ * the name ends at the first ':' or '@'.
+ */
+function nameAsWritten(image: string): string {
+  return image.split(/[:@]/, 1)[0];
+}
+
+function targetOf(registry: ImageRegistry): RegistryTarget {
+  return {
+    url: registry.url,
+    username: registry.username,
+    password: registry.password ?? null,
+    insecure: registry.insecure,
+    caCertificate: registry.caCertificate,
+  };
+}
+
+/** Docker Hub's domain in a reference stands for its API host. */
+function registryUrlOf(domain: string): string {
+  return domain === DOCKER_HUB_DOMAIN ? DOCKER_HUB_URL : normalizeRegistryUrl(domain);
+}
+
+/**
+ * How well a registry serving under `path` fits a repository: the length of the path when it is a
+ * prefix of the repository (longest wins), 0 for no path, -1 when it is another path.
+ */
+function pathPrefixLength(repository: string, path: string): number {
+  const prefix = path.replace(/^\/+/, '');
+  if (prefix === '') return 0;
+  return repository === prefix || repository.startsWith(`${prefix}/`) ? prefix.length : -1;
+}
+
+function ok(status: number): boolean {
+  return status >= 200 && status < 300;
+}
