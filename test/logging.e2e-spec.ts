@@ -8,7 +8,7 @@ import { createApp } from '../src/app.factory';
 import { KeyRing } from '../src/crypto/key-ring';
 import { createTestDatabase, mysqlSkipped, type TestDatabase } from './support/databases';
 import { testConfig } from './support/test-app';
-import { READ, token, WRITE } from './support/tokens';
+import { CREDENTIALS, READ, token, WRITE } from './support/tokens';
 
 const BASE = '/api/v1/image-registries';
 const ALL_LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
@@ -105,6 +105,7 @@ describe.each(kinds.flatMap((kind) => formats.map((format) => ({ kind, ...format
     const secrets = new Secrets();
     const writer = `Bearer ${secrets.token(token(WRITE))}`;
     const reader = `Bearer ${secrets.token(token(READ))}`;
+    const credentialsReader = `Bearer ${secrets.token(token(CREDENTIALS))}`;
     INVALID_TOKENS.forEach((value) => secrets.token(value));
     let database: TestDatabase;
     let app: NestExpressApplication;
@@ -195,6 +196,20 @@ describe.each(kinds.flatMap((kind) => formats.map((format) => ({ kind, ...format
         .send({ password: secrets.password('update') })
         .expect(200);
       await api().get(`${BASE}/${id}`).set('Authorization', reader).expect(200);
+      for (const query of ['', '?format=dockerconfigjson']) {
+        await api()
+          .get(`${BASE}/${id}/credentials${query}`)
+          .set('Authorization', credentialsReader)
+          .expect(200);
+      }
+      const credentialReads = logger.records.filter((line) => line.includes('Credentials of'));
+      expect(credentialReads).toHaveLength(2);
+      expect(credentialReads[0]).toContain(`image registry ${id} read by e2e-tester`);
+      await api()
+        .post(`${BASE}/test`)
+        .set('Authorization', writer)
+        .send({ url: 'http://127.0.0.1:9', username: 'u', password: secrets.password('test') })
+        .expect(200);
 
       for (const invalid of INVALID_TOKENS) {
         await api()

@@ -77,9 +77,11 @@ export class ConnectivityService {
         ? await this.manifestDigest(registry, repository, reference.digest ?? tag!)
         : reference.digest;
     const host = hub ? DOCKER_HUB_DOMAIN : new URL(registry.url).host;
+    // The reference carries what the caller gave; a digest found by the check is in `digest`.
+    const given = `${tag === null ? '' : `:${tag}`}${reference.digest === null ? '' : `@${reference.digest}`}`;
     return {
       registry: toImageRegistryResponse(registry),
-      reference: `${host}/${repository}${tag === null ? '' : `:${tag}`}${digest === null ? '' : `@${digest}`}`,
+      reference: `${host}/${repository}${given}`,
       repository,
       tag,
       digest,
