@@ -41,11 +41,15 @@ function judge(answer: RegistryAnswer): [TestStatus, string] {
     if (/text\/html/i.test(answer.headers['content-type'] ?? '')) {
       return ['not_a_registry', 'The server answered /v2/ with a web page, not the registry API.'];
     }
+    if (answer.presentedCredentials) {
+      return ['ok', 'The registry answered and accepted the credentials.'];
+    }
+    // A Bearer challenge answered with an anonymous token is not "without asking".
     return [
       'ok',
-      answer.presentedCredentials
-        ? 'The registry answered and accepted the credentials.'
-        : 'The registry answered without asking for credentials.',
+      answer.auth === 'none'
+        ? 'The registry answered without asking for credentials.'
+        : 'The registry asked for a token and accepted an anonymous one.',
     ];
   }
   if (status === 401 || status === 403) {

@@ -159,9 +159,9 @@ export class ConnectivityService {
         );
       }
       if (answer.status === 404) {
-        throw new NotFoundException(
-          `${repository}:${reference} is not in the registry ${registry.url}`,
-        );
+        // A digest (it has a ':') follows an '@', a tag a ':'.
+        const image = `${repository}${reference.includes(':') ? '@' : ':'}${reference}`;
+        throw new NotFoundException(`${image} is not in the registry ${registry.url}`);
       }
       if (answer.status === 401 || answer.status === 403) {
         throw new BadGatewayException(`The registry ${registry.url} refused the credentials`);

@@ -55,7 +55,10 @@ export class OutboundHttp implements OnModuleDestroy {
 
   async send(outbound: OutboundRequest): Promise<OutboundResponse> {
     const deadline = AbortSignal.timeout(this.config.outbound.timeoutMs);
-    const headers = { ...outbound.headers };
+    // Lower-cased, so that the authorization header is found below however the caller spelled it.
+    const headers = Object.fromEntries(
+      Object.entries(outbound.headers ?? {}).map(([name, value]) => [name.toLowerCase(), value]),
+    );
     const origin = new URL(outbound.url).origin;
     let url = new URL(outbound.url);
     for (let redirects = 0; ; redirects += 1) {
@@ -69,7 +72,7 @@ export class OutboundHttp implements OnModuleDestroy {
           `The registry redirected more than ${MAX_REDIRECTS} times.`,
         );
       }
-      url = new URL(location, url);
+      url = redirectTarget(location, url);
       // Credentials belong to their origin: a redirect elsewhere does not take them along.
       if (url.origin !== origin) delete headers.authorization;
     }
@@ -145,6 +148,20 @@ function blocked(hostname: string, address = hostname): OutboundError & { code: 
   return Object.assign(error, { code: 'EBLOCKED' });
 }
 
+/** Where a redirect leads; a Location that is not an http(s) URL is the registry's failure. */
+function redirectTarget(location: string, from: URL): URL {
+  try {
+    const target = new URL(location, from);
+    if (target.protocol === 'http:' || target.protocol === 'https:') return target;
+  } catch {
+    // reported below
+  }
+  throw new OutboundError(
+    'unreachable',
+    `${from.host} redirected to an address that is not an http or https URL.`,
+  );
+}
+
 function flatten(headers: Record<string, string | string[] | undefined>): Record<string, string> {
   const flat: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers)) {
@@ -183,6 +200,7 @@ function describe(error: unknown, deadline: AbortSignal, url: URL): OutboundErro
   const reasons: Record<string, string> = {
     ECONNREFUSED: 'refused the connection',
     ECONNRESET: 'reset the connection',
+    UND_ERR_SOCKET: 'closed the connection without answering',
     ENOTFOUND: 'is not a known host name',
     EAI_AGAIN: 'could not be resolved',
     EHOSTUNREACH: 'is unreachable',
