@@ -16,7 +16,18 @@ export class ImageRegistriesRepository {
   ) {}
 
   findPage(offset: number, limit: number): Promise<[ImageRegistry[], number]> {
-    return this.registries.findAndCount({ order: { id: 'ASC' }, skip: offset, take: limit });
+    return Promise.all([
+      this.registries.find({ order: { id: 'ASC' }, skip: offset, take: limit }),
+      this.count(),
+    ]);
+  }
+
+  /** The number of registries, from the count row that inserts and deletes keep exact. */
+  async count(): Promise<number> {
+    const [row] = await this.registries.query<{ total: number | string }[]>(
+      'SELECT total FROM image_registry_count WHERE id = 1',
+    );
+    return Number(row.total);
   }
 
   async findById(id: number): Promise<ImageRegistry | undefined> {
@@ -57,6 +68,7 @@ export class ImageRegistriesRepository {
     return this.transactions.run(async (manager) => {
       if (registry.isDefault) await this.clearDefault(manager);
       const result = await manager.insert(ImageRegistry, { ...registry });
+      await changeCount(manager, +1);
       const id = Number((result.identifiers[0] as { id: number }).id);
       return withoutSecrets({ ...registry, id });
     });
@@ -86,13 +98,20 @@ export class ImageRegistriesRepository {
   delete(id: number): Promise<boolean> {
     return this.transactions.run(async (manager) => {
       const result = await manager.delete(ImageRegistry, { id });
-      return (result.affected ?? 0) > 0;
+      const deleted = (result.affected ?? 0) > 0;
+      if (deleted) await changeCount(manager, -1);
+      return deleted;
     });
   }
 
   private async clearDefault(manager: EntityManager): Promise<void> {
     await manager.update(ImageRegistry, { isDefault: true }, { isDefault: false });
   }
+}
+
+/** After the row itself, so that every writer takes the row lock first and the count lock second. */
+async function changeCount(manager: EntityManager, delta: 1 | -1): Promise<void> {
+  await manager.query('UPDATE image_registry_count SET total = total + ? WHERE id = 1', [delta]);
 }
 
 function withoutSecrets(registry: ImageRegistry): ImageRegistry {

@@ -1,4 +1,9 @@
 import { CreateImageRegistries1764300000000 } from './1764300000000-create-image-registries';
 import { AddCaCertificate1764400000000 } from './1764400000000-add-ca-certificate';
+import { CreateImageRegistryCount1764500000000 } from './1764500000000-create-image-registry-count';
 
-export const MIGRATIONS = [CreateImageRegistries1764300000000, AddCaCertificate1764400000000];
+export const MIGRATIONS = [
+  CreateImageRegistries1764300000000,
+  AddCaCertificate1764400000000,
+  CreateImageRegistryCount1764500000000,
+];
