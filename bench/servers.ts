@@ -1,0 +1,143 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+export interface ServerSpec {
+  /** For messages and the results table: "service", "baseline"… */
+  name: string;
+  /** The script node runs, relative to the repository root. */
+  script: string;
+  nodeArgs?: string[];
+  env: Record<string, string>;
+}
+
+const READY_TIMEOUT_MS = 60_000;
+const STOP_TIMEOUT_MS = 10_000;
+const LOG_LINES_KEPT = 40;
+const RSS_SAMPLE_MS = 100;
+
+/** A free TCP port on the loopback interface. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      const port = typeof address === 'object' && address !== null ? address.port : 0;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+/** A server process started from the repository root, listening on 127.0.0.1. */
+export class ServerProcess {
+  private readonly log: string[] = [];
+  private readonly exited: Promise<void>;
+  /** "code 0", "signal SIGTERM"…, once the process has exited. */
+  private exitStatus: string | undefined;
+
+  private constructor(
+    readonly name: string,
+    readonly baseUrl: string,
+    private readonly child: ChildProcess,
+  ) {
+    this.exited = new Promise((resolve) =>
+      child.once('exit', (code, signal) => {
+        this.exitStatus = code !== null ? `code ${code}` : `signal ${signal}`;
+        resolve();
+      }),
+    );
+    const keep = (chunk: Buffer): void => {
+      this.log.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+      this.log.splice(0, Math.max(0, this.log.length - LOG_LINES_KEPT));
+    };
+    child.stdout?.on('data', keep);
+    child.stderr?.on('data', keep);
+  }
+
+  /** Starts the server and waits until GET /health/ready answers 200. */
+  static async start(spec: ServerSpec, repositoryRoot: string): Promise<ServerProcess> {
+    const port = await freePort();
+    const child = spawn(process.execPath, [...(spec.nodeArgs ?? []), spec.script], {
+      cwd: repositoryRoot,
+      env: { ...spec.env, PORT: String(port), HOST: '127.0.0.1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const server = new ServerProcess(spec.name, `http://127.0.0.1:${port}`, child);
+    try {
+      await server.waitReady();
+    } catch (error) {
+      await server.stop();
+      throw error;
+    }
+    return server;
+  }
+
+  get pid(): number {
+    return this.child.pid ?? -1;
+  }
+
+  recentLog(): string {
+    return this.log.join('\n');
+  }
+
+  /** The resident set size now, in bytes (Linux /proc). */
+  rssBytes(): number {
+    try {
+      const status = readFileSync(`/proc/${this.pid}/status`, 'utf8');
+      const kilobytes = /^VmRSS:\s+(\d+) kB$/m.exec(status)?.[1];
+      return kilobytes === undefined ? 0 : Number(kilobytes) * 1024;
+    } catch {
+      return 0;
+    }
+  }
+
+  /** Samples the RSS until the returned function is called; it answers the peak seen, in bytes. */
+  sampleRss(): () => number {
+    let peak = this.rssBytes();
+    const timer = setInterval(() => (peak = Math.max(peak, this.rssBytes())), RSS_SAMPLE_MS);
+    return () => {
+      clearInterval(timer);
+      return Math.max(peak, this.rssBytes());
+    };
+  }
+
+  /** SIGTERM, then SIGKILL if it has not exited within 10 s. Safe to call twice. */
+  async stop(): Promise<void> {
+    if (this.exitStatus !== undefined) return;
+    this.child.kill('SIGTERM');
+    const timedOut = await Promise.race([
+      this.exited.then(() => false),
+      sleep(STOP_TIMEOUT_MS).then(() => true),
+    ]);
+    if (timedOut) {
+      this.child.kill('SIGKILL');
+      await this.exited;
+    }
+  }
+
+  private async waitReady(): Promise<void> {
+    const deadline = Date.now() + READY_TIMEOUT_MS;
+    while (Date.now() < deadline) {
+      if (this.exitStatus !== undefined) {
+        throw new Error(
+          `${this.name} exited (${this.exitStatus}) before it was ready:\n${this.recentLog()}`,
+        );
+      }
+      try {
+        const response = await fetch(`${this.baseUrl}/health/ready`, {
+          signal: AbortSignal.timeout(2_000),
+        });
+        await response.arrayBuffer();
+        if (response.status === 200) return;
+      } catch {
+        // not listening yet
+      }
+      await sleep(100);
+    }
+    throw new Error(
+      `${this.name} was not ready within ${READY_TIMEOUT_MS / 1000} s:\n${this.recentLog()}`,
+    );
+  }
+}
