@@ -1,9 +1,9 @@
-import { Module } from '@nestjs/common';
-import { PassportModule } from '@nestjs/passport';
-import { JwtStrategy } from './jwt.strategy';
+import { Global, Module } from '@nestjs/common';
+import { TokenVerifier } from './token-verifier';
 
+@Global()
 @Module({
-  imports: [PassportModule],
-  providers: [JwtStrategy],
+  providers: [TokenVerifier],
+  exports: [TokenVerifier],
 })
 export class AuthModule {}

@@ -1,33 +1,38 @@
 import {
+  CanActivate,
   ExecutionContext,
   ForbiddenException,
   Injectable,
   UnauthorizedException,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { AuthGuard } from '@nestjs/passport';
 import type { Request, Response } from 'express';
 import { IS_PUBLIC, REQUIRED_SCOPES } from './auth.decorators';
 import type { Principal } from './principal';
 import type { Scope } from './scopes';
+import { TokenVerifier } from './token-verifier';
+
+const BEARER = /^Bearer[ \t]+([^ \t]+)[ \t]*$/i;
 
 /**
  * The global guard: every route needs a valid bearer token unless marked @Public(), and the
  * token must grant the scopes the route requires. Failures answer with the RFC 6750 challenge.
  */
 @Injectable()
-export class JwtAuthGuard extends AuthGuard('jwt') {
-  constructor(private readonly reflector: Reflector) {
-    super();
-  }
+export class JwtAuthGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly tokens: TokenVerifier,
+  ) {}
 
-  override async canActivate(context: ExecutionContext): Promise<boolean> {
+  async canActivate(context: ExecutionContext): Promise<boolean> {
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
 
-    await super.canActivate(context);
+    const request = context.switchToHttp().getRequest<Request & { user?: Principal }>();
+    const user = await this.authenticate(request, context);
+    request.user = user;
     const required = this.reflector.getAllAndOverride<Scope[]>(REQUIRED_SCOPES, targets) ?? [];
-    const { user } = context.switchToHttp().getRequest<Request & { user: Principal }>();
     const missing = required.filter((scope) => !user.scopes.has(scope));
     if (missing.length > 0) {
       challenge(context, `Bearer error="insufficient_scope", scope="${required.join(' ')}"`);
@@ -36,19 +41,20 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
     return true;
   }
 
-  override handleRequest<TUser = Principal>(
-    error: unknown,
-    user: TUser | false,
-    info: unknown,
-    context: ExecutionContext,
-  ): TUser {
-    if (error === null && user !== false && user !== undefined) return user;
-    const hasToken =
-      context.switchToHttp().getRequest<Request>().headers.authorization !== undefined;
-    challenge(context, hasToken ? 'Bearer error="invalid_token"' : 'Bearer');
-    throw new UnauthorizedException(
-      hasToken ? tokenProblem(error ?? info) : 'A bearer token is required',
-    );
+  private async authenticate(request: Request, context: ExecutionContext): Promise<Principal> {
+    const header = request.headers.authorization;
+    if (header === undefined) {
+      challenge(context, 'Bearer');
+      throw new UnauthorizedException('A bearer token is required');
+    }
+    try {
+      const token = BEARER.exec(header)?.[1];
+      if (token === undefined) throw new Error('not a bearer token');
+      return await this.tokens.verify(token);
+    } catch (error) {
+      challenge(context, 'Bearer error="invalid_token"');
+      throw new UnauthorizedException(tokenProblem(error));
+    }
   }
 }
 
@@ -58,8 +64,7 @@ function challenge(context: ExecutionContext, value: string): void {
 
 /** A short reason a caller can act on; never echoes the token. */
 function tokenProblem(reason: unknown): string {
-  const name = (reason as { name?: string } | undefined)?.name;
-  switch (name) {
+  switch ((reason as { name?: string } | undefined)?.name) {
     case 'TokenExpiredError':
       return 'The bearer token has expired';
     case 'NotBeforeError':

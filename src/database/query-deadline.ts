@@ -38,7 +38,11 @@ export function enforceQueryDeadline(dataSource: DataSource, deadlineMs = QUERY_
   };
 }
 
-function withDeadline<T>(work: Promise<T>, deadlineMs: number, onMiss: () => void): Promise<T> {
+export function withDeadline<T>(
+  work: Promise<T>,
+  deadlineMs: number,
+  onMiss: () => void,
+): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const missed = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {

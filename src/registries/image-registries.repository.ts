@@ -1,8 +1,42 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Repository } from 'typeorm';
+import { NativeReads } from '../database/native-reads';
 import { TransactionRunner } from '../database/transaction-runner';
 import { ImageRegistry } from './image-registry.entity';
+
+/** The public columns, for the hot reads that bypass TypeORM's query building. */
+const SELECT_REGISTRY =
+  'SELECT id, name, url, username, is_default, description, insecure, ca_certificate, created_at, updated_at FROM image_registries';
+
+interface RegistryRow {
+  id: number;
+  name: string;
+  url: string;
+  username: string | null;
+  is_default: number | null;
+  description: string;
+  insecure: number;
+  ca_certificate: string | null;
+  created_at: number | string;
+  updated_at: number | string;
+}
+
+/** A row as the entity's columns and transformers read it (BIGINT may come back as a string). */
+function fromRow(row: RegistryRow): ImageRegistry {
+  return {
+    id: Number(row.id),
+    name: row.name,
+    url: row.url,
+    username: row.username,
+    isDefault: Number(row.is_default) === 1,
+    description: row.description,
+    insecure: Number(row.insecure) === 1,
+    caCertificate: row.ca_certificate,
+    createdAt: Number(row.created_at),
+    updatedAt: Number(row.updated_at),
+  };
+}
 
 export type NewImageRegistry = Omit<ImageRegistry, 'id'>;
 export type ImageRegistryChanges = Partial<Omit<ImageRegistry, 'id' | 'createdAt'>>;
@@ -13,29 +47,40 @@ export class ImageRegistriesRepository {
   constructor(
     @InjectRepository(ImageRegistry) private readonly registries: Repository<ImageRegistry>,
     private readonly transactions: TransactionRunner,
+    private readonly reads: NativeReads,
   ) {}
 
-  findPage(offset: number, limit: number): Promise<[ImageRegistry[], number]> {
-    return Promise.all([
-      this.registries.find({ order: { id: 'ASC' }, skip: offset, take: limit }),
+  async findPage(offset: number, limit: number): Promise<[ImageRegistry[], number]> {
+    const [rows, total] = await Promise.all([
+      this.reads.rows<RegistryRow>(`${SELECT_REGISTRY} ORDER BY id LIMIT ? OFFSET ?`, [
+        limit,
+        offset,
+      ]),
       this.count(),
     ]);
+    return [rows.map(fromRow), total];
   }
 
   /** The number of registries, from the count row that inserts and deletes keep exact. */
   async count(): Promise<number> {
-    const [row] = await this.registries.query<{ total: number | string }[]>(
-      'SELECT total FROM image_registry_count WHERE id = 1',
+    const [row] = await this.reads.rows<{ total: number | string }>(
+      'SELECT total FROM image_registry_count WHERE id = ?',
+      [1],
     );
     return Number(row.total);
   }
 
   async findById(id: number): Promise<ImageRegistry | undefined> {
-    return (await this.registries.findOneBy({ id })) ?? undefined;
+    const [row] = await this.reads.rows<RegistryRow>(`${SELECT_REGISTRY} WHERE id = ?`, [id]);
+    return row === undefined ? undefined : fromRow(row);
   }
 
   async findDefault(): Promise<ImageRegistry | undefined> {
-    return (await this.registries.findOneBy({ isDefault: true })) ?? undefined;
+    const [row] = await this.reads.rows<RegistryRow>(
+      `${SELECT_REGISTRY} WHERE is_default = ?`,
+      [1],
+    );
+    return row === undefined ? undefined : fromRow(row);
   }
 
   /** The registry with its decrypted password, for the calls that need the credentials. */
@@ -116,5 +161,5 @@ async function changeCount(manager: EntityManager, delta: 1 | -1): Promise<void>
 
 function withoutSecrets(registry: ImageRegistry): ImageRegistry {
   const { password: _password, nameKey: _nameKey, ...rest } = registry;
-  return rest as ImageRegistry;
+  return rest;
 }

@@ -26,7 +26,7 @@ export class ImageRegistry {
 
   /** The name as uniqueness sees it: lower-cased, so that "Docker-Hub" and "docker-hub" collide. */
   @Column({ name: 'name_key', type: 'varchar', length: 200, select: false })
-  nameKey!: string;
+  nameKey?: string;
 
   @Column({ type: 'varchar', length: 512 })
   url!: string;

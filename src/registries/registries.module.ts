@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { NativeReads } from '../database/native-reads';
 import { TransactionRunner } from '../database/transaction-runner';
 import { ImageRegistriesController } from './image-registries.controller';
 import { ImageRegistriesRepository } from './image-registries.repository';
@@ -9,7 +10,7 @@ import { ImageRegistry } from './image-registry.entity';
 @Module({
   imports: [TypeOrmModule.forFeature([ImageRegistry])],
   controllers: [ImageRegistriesController],
-  providers: [ImageRegistriesService, ImageRegistriesRepository, TransactionRunner],
+  providers: [ImageRegistriesService, ImageRegistriesRepository, TransactionRunner, NativeReads],
   exports: [ImageRegistriesRepository],
 })
 export class RegistriesModule {}
