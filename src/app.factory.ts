@@ -33,6 +33,8 @@ export async function createApp(
 
 export function configureApp(app: NestExpressApplication, config: AppConfig): void {
   app.disable('x-powered-by');
+  // No conditional GETs are offered, so hashing every body for an ETag would be wasted work.
+  app.set('etag', false);
   app.use(...jsonBody());
   app.enableCors({
     origin: config.corsOrigins.length > 0 ? config.corsOrigins : false,
