@@ -241,6 +241,19 @@ afterEach(async () => {
 // ---- the tests ----------------------------------------------------------------------------
 
 describe('OutboundHttp', () => {
+  describe('connection pools', () => {
+    it('keeps a bounded number of pools however many CAs callers bring', async () => {
+      const server = await fakeServer(reply(200, 'ok'));
+      for (let index = 0; index < 40; index += 1) {
+        const tls = { caCertificate: `ca-${index}`, insecure: false };
+        expect((await get(`${server.origin}/v2/`, {}, tls)).status).toBe(200);
+      }
+      expect((http as unknown as { agents: Map<string, unknown> }).agents.size).toBeLessThanOrEqual(
+        32,
+      );
+    });
+  });
+
   describe('answers', () => {
     it('returns status, body and lower-cased headers, repeated ones joined', async () => {
       const server = await fakeServer(

@@ -36,6 +36,8 @@ export interface OutboundResponse {
 }
 
 const MAX_REDIRECTS = 3;
+/** Connection pools kept, one per trust setting (system CAs, insecure, each private CA). */
+const MAX_AGENTS = 32;
 const MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 const TLS_ERROR =
@@ -117,9 +119,17 @@ export class OutboundHttp implements OnModuleDestroy {
         bodyTimeout: this.config.outbound.timeoutMs,
         maxResponseSize: MAX_RESPONSE_BYTES,
       });
+      if (this.agents.size >= MAX_AGENTS) this.evictOldestAgent();
       this.agents.set(key, agent);
     }
     return agent;
+  }
+
+  /** Every unsaved test may bring its own CA: the pools must not grow without bound. */
+  private evictOldestAgent(): void {
+    const [key, agent] = this.agents.entries().next().value!;
+    this.agents.delete(key);
+    agent.close().catch(() => undefined);
   }
 }
 
