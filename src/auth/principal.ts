@@ -2,4 +2,6 @@
 export interface Principal {
   subject: string | undefined;
   scopes: ReadonlySet<string>;
+  /** The token's `exp`, unix seconds. */
+  expiresAt: number;
 }

@@ -7,6 +7,8 @@ import { signingKeyResolver, type SigningKeyResolver, UnusableTokenError } from 
 
 /** Allowed clock difference between us and the token issuer, in seconds. */
 const CLOCK_TOLERANCE_SECONDS = 30;
+/** Tokens remembered as verified; callers reuse one token for many requests. */
+const MAX_REMEMBERED_TOKENS = 10_000;
 
 interface TokenClaims {
   sub?: unknown;
@@ -30,6 +32,11 @@ export class TokenWithoutExpiryError extends Error {
 export class TokenVerifier {
   private readonly jwt: JwtConfig;
   private readonly keyFor: SigningKeyResolver;
+  /**
+   * Exactly these bytes verified before, until their expiry: verifying again would only repeat
+   * the same signature check. Failures are never remembered.
+   */
+  private readonly verified = new Map<string, { principal: Principal; validUntil: number }>();
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
     this.jwt = config.jwt;
@@ -37,6 +44,23 @@ export class TokenVerifier {
   }
 
   async verify(rawToken: string): Promise<Principal> {
+    const remembered = this.verified.get(rawToken);
+    if (remembered !== undefined && remembered.validUntil > Date.now()) return remembered.principal;
+    const principal = await this.verifySignatureAndClaims(rawToken);
+    this.remember(rawToken, principal);
+    return principal;
+  }
+
+  private remember(rawToken: string, principal: Principal): void {
+    this.verified.delete(rawToken);
+    if (this.verified.size >= MAX_REMEMBERED_TOKENS) {
+      this.verified.delete(this.verified.keys().next().value!);
+    }
+    const validUntil = (principal.expiresAt + CLOCK_TOLERANCE_SECONDS) * 1000;
+    this.verified.set(rawToken, { principal, validUntil });
+  }
+
+  private async verifySignatureAndClaims(rawToken: string): Promise<Principal> {
     const claims = verify(rawToken, await this.keyFor(rawToken), {
       algorithms: this.jwt.algorithms,
       issuer: this.jwt.issuer,
@@ -48,6 +72,7 @@ export class TokenVerifier {
     return {
       subject: typeof claims.sub === 'string' ? claims.sub : undefined,
       scopes: grantedScopes(claims.scope),
+      expiresAt: claims.exp,
     };
   }
 }
