@@ -101,7 +101,7 @@ describeEachDatabase(
           auth: null,
           http_status: null,
         });
-        expect(Date.now() - started).toBeLessThan(OUTBOUND_TIMEOUT_MS * 3);
+        expect(Date.now() - started).toBeLessThan(OUTBOUND_TIMEOUT_MS * 5); // no hang
         expect(result.latency_ms).toBeGreaterThanOrEqual(OUTBOUND_TIMEOUT_MS - 50);
       });
 

@@ -572,7 +572,7 @@ describe('OutboundHttp', () => {
       expect(error.kind).toBe('timeout');
       expect(error.message).toMatch(/did not answer in time/);
       expect(elapsed).toBeGreaterThanOrEqual(QUICK_MS * 0.8);
-      expect(elapsed).toBeLessThan(QUICK_MS * 3);
+      expect(elapsed).toBeLessThan(QUICK_MS * 6); // a bound against hanging, generous for a loaded machine
     }
 
     it('gives up on a server that accepts and never answers', async () => {
