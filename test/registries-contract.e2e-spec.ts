@@ -1,5 +1,5 @@
 /**
- * The external contract of the registries API (CONTRACT.md §1–§4), checked over HTTP on every
+ * The external contract of the registries API (resource, URL rules, endpoints, errors), checked over HTTP on every
  * supported database. Every response in this file also passes `checkResponse`: never a 5xx, never
  * a `password` key, never a password this file sent.
  */
