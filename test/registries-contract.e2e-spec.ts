@@ -1,7 +1,7 @@
 /**
- * The external contract of the registries API (resource, URL rules, endpoints, errors), checked over HTTP on every
- * supported database. Every response in this file also passes `checkResponse`: never a 5xx, never
- * a `password` key, never a password this file sent.
+ * The external contract of the registries API (resource, URL rules, endpoints, errors), checked
+ * over HTTP on every supported database. Every response in this file also passes `checkResponse`:
+ * never a 5xx, never a `password` key, never a password this file sent.
  */
 import { randomBytes } from 'node:crypto';
 import Sqlite from 'better-sqlite3';
