@@ -204,15 +204,7 @@ async function benchmark(options: BenchOptions, cleanup: Cleanup): Promise<numbe
   const problems = failures(scenarios);
   problems.forEach((problem) => console.error(`FAILED ${problem}`));
   if (options.writeResults) {
-    const report: BenchReport = {
-      startedAt,
-      finishedAt: new Date().toISOString(),
-      mode: options.mode,
-      machine: machine(await databaseVersion(options.mysqlUrl)),
-      settings: { ...options, mysqlUrl: undefined },
-      checks,
-      scenarios,
-    };
+    const report = await reportOf(options, startedAt, { checks, scenarios });
     log(`results written to ${await writeReport(RESULTS, report)}`);
   }
   if (options.mode === 'quick') {
@@ -260,18 +252,29 @@ async function profile(options: BenchOptions, cleanup: Cleanup): Promise<number>
   if (file === undefined) throw new Error(`no new .cpuprofile in ${directory}`);
   const summary = summarizeProfile(join(directory, file), ROOT, { fromMs: loadFromMs });
   console.log(`\n${formatTable([result])}\n\n${formatProfile(summary)}\n`);
-  const report: BenchReport = {
+  const report = await reportOf(options, startedAt, {
+    checks: [],
+    scenarios: [result],
+    profile: summary,
+  });
+  log(`results written to ${await writeReport(RESULTS, report, '-profile')}`);
+  return failures([result]).length === 0 ? 0 : 1;
+}
+
+/** A run's results with what they were measured on and with. */
+async function reportOf(
+  options: BenchOptions,
+  startedAt: string,
+  results: Pick<BenchReport, 'checks' | 'scenarios' | 'profile'>,
+): Promise<BenchReport> {
+  return {
     startedAt,
     finishedAt: new Date().toISOString(),
     mode: options.mode,
     machine: machine(await databaseVersion(options.mysqlUrl)),
     settings: { ...options, mysqlUrl: undefined },
-    checks: [],
-    scenarios: [result],
-    profile: summary,
+    ...results,
   };
-  log(`results written to ${await writeReport(RESULTS, report, '-profile')}`);
-  return failures([result]).length === 0 ? 0 : 1;
 }
 
 async function main(): Promise<number> {

@@ -11,16 +11,7 @@ async function bootstrap(): Promise<void> {
   const logger = new Logger('Bootstrap');
   if (config.developmentSecretFiles.length > 0) {
     logger.warn(
-      `Development mode: using ${config.developmentSecretFiles.join(' and ')} (generated on first start, mode 0600) in place of ${[
-        config.developmentSecretFiles.some((file) => file.endsWith('jwt.secret'))
-          ? 'JWT_SECRET'
-          : undefined,
-        config.developmentSecretFiles.some((file) => file.endsWith('encryption.key'))
-          ? 'ENCRYPTION_KEY'
-          : undefined,
-      ]
-        .filter(Boolean)
-        .join(' and ')}. Set them in production (NODE_ENV=production generates nothing).`,
+      `Development mode: using ${config.developmentSecretFiles.join(' and ')} (generated on first start, mode 0600) in place of ${config.developmentSecretVariables.join(' and ')}. Set them in production (NODE_ENV=production generates nothing).`,
     );
   }
   await app.listen(config.port, config.host);

@@ -38,6 +38,8 @@ export interface AppConfig {
   logLevel: LogLevelName;
   /** Files in the data directory that development mode used in place of missing secrets. */
   developmentSecretFiles: string[];
+  /** The variables those files stand in for. */
+  developmentSecretVariables: string[];
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
@@ -74,13 +76,18 @@ export function loadAppConfig(env: Environment): AppConfig {
 
   const dataDir = dataDirectory(env);
   const developmentSecretFiles: string[] = [];
-  const fromDataDir = (file: string, bytes: number): string => {
+  const developmentSecretVariables: string[] = [];
+  const fromDataDir = (variable: string, file: string, bytes: number): string => {
     developmentSecretFiles.push(resolve(dataDir, file));
+    developmentSecretVariables.push(variable);
     return developmentSecret(dataDir, file, bytes);
   };
 
-  const jwtSecret = hasJwtKey ? variables.JWT_SECRET : fromDataDir(JWT_SECRET_FILE, 48);
-  const encryptionKey = variables.ENCRYPTION_KEY ?? fromDataDir(ENCRYPTION_KEY_FILE, 32);
+  const jwtSecret = hasJwtKey
+    ? variables.JWT_SECRET
+    : fromDataDir('JWT_SECRET', JWT_SECRET_FILE, 48);
+  const encryptionKey =
+    variables.ENCRYPTION_KEY ?? fromDataDir('ENCRYPTION_KEY', ENCRYPTION_KEY_FILE, 32);
 
   return {
     production,
@@ -96,6 +103,7 @@ export function loadAppConfig(env: Environment): AppConfig {
     },
     logLevel: (variables.LOG_LEVEL ?? 'log') as LogLevelName,
     developmentSecretFiles,
+    developmentSecretVariables,
   };
 }
 

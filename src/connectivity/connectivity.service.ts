@@ -116,11 +116,11 @@ export class ConnectivityService {
   /** The registry a reference points to: by host (longest path prefix wins), else the default. */
   private async registryFor(reference: ImageReference): Promise<ImageRegistry> {
     if (!reference.explicitDomain) {
-      const fallback = await this.repository.findDefault();
+      const fallback = await this.repository.findDefaultWithCredentials();
       if (fallback === undefined) {
         throw new NotFoundException('The image names no registry and no default registry is set');
       }
-      return (await this.repository.findWithCredentials(fallback.id)) ?? fallback;
+      return fallback;
     }
     const host = new URL(registryUrlOf(reference.domain)).host;
     const candidates = await this.repository.findByHost(host);
