@@ -13,9 +13,13 @@ const transform = {
   ],
 };
 
-// NestJS 12 ships ES modules. Node 20 loads them from CommonJS natively, but Jest's module loader
-// cannot, so Jest compiles these packages to CommonJS like our own sources.
-const transformIgnorePatterns = ['/node_modules/(?!(@nestjs|uid|file-type|load-esm|jose)/)'];
+// NestJS 12 and a few of its dependencies ship ES modules. Node 20 loads them from CommonJS
+// natively, but Jest's module loader cannot, so Jest compiles these packages to CommonJS like our
+// own sources, wherever they are nested (the last node_modules segment decides).
+const ESM_PACKAGES = ['@nestjs', 'uid', 'file-type', 'load-esm', 'jose', 'content-disposition'];
+const transformIgnorePatterns = [
+  `/node_modules/(?!(${ESM_PACKAGES.join('|')})/)(?!.*/node_modules/)`,
+];
 
 /** @type {import('jest').Config} */
 module.exports = {

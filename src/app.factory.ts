@@ -1,9 +1,9 @@
 import { ConsoleLogger, type LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from './app.module';
 import type { AppConfig, LogLevelName } from './config/app-config';
-import { jsonBody } from './common/json-body';
+import { acceptJsonBodiesOnly, MAX_BODY_BYTES } from './common/request-bodies';
 import { setUpSwagger } from './docs/swagger';
 import { TOTAL_COUNT_HEADER } from './registries/image-registries.controller';
 
@@ -21,25 +21,22 @@ export function createLogger(config: AppConfig): ConsoleLogger {
 export async function createApp(
   config: AppConfig,
   logger: ConsoleLogger | false = createLogger(config),
-): Promise<NestExpressApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
+): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({
+    bodyLimit: MAX_BODY_BYTES,
+    routerOptions: { ignoreTrailingSlash: true },
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
     bodyParser: false,
     abortOnError: false,
     logger,
   });
-  configureApp(app, config);
-  return app;
-}
-
-export function configureApp(app: NestExpressApplication, config: AppConfig): void {
-  app.disable('x-powered-by');
-  // No conditional GETs are offered, so hashing every body for an ETag would be wasted work.
-  app.set('etag', false);
-  app.use(...jsonBody());
+  acceptJsonBodiesOnly(app.getHttpAdapter().getInstance());
   app.enableCors({
     origin: config.corsOrigins.length > 0 ? config.corsOrigins : false,
     exposedHeaders: [TOTAL_COUNT_HEADER],
   });
   app.enableShutdownHooks();
   setUpSwagger(app);
+  return app;
 }

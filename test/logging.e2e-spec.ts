@@ -1,5 +1,5 @@
 import { ConsoleLogger, type LogLevel } from '@nestjs/common';
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { sign } from 'jsonwebtoken';
 import { inspect } from 'node:util';
 import request from 'supertest';
@@ -7,7 +7,7 @@ import { DataSource } from 'typeorm';
 import { createApp } from '../src/app.factory';
 import { KeyRing } from '../src/crypto/key-ring';
 import { createTestDatabase, mysqlSkipped, type TestDatabase } from './support/databases';
-import { testConfig } from './support/test-app';
+import { initApp, testConfig } from './support/test-app';
 import { CREDENTIALS, READ, token, WRITE } from './support/tokens';
 
 const BASE = '/api/v1/image-registries';
@@ -108,7 +108,7 @@ describe.each(kinds.flatMap((kind) => formats.map((format) => ({ kind, ...format
     const credentialsReader = `Bearer ${secrets.token(token(CREDENTIALS))}`;
     INVALID_TOKENS.forEach((value) => secrets.token(value));
     let database: TestDatabase;
-    let app: NestExpressApplication;
+    let app: NestFastifyApplication;
     let logger: CapturingLogger;
     let output: ReturnType<typeof captureOutput>;
     let encrypt: jest.SpiedFunction<KeyRing['encrypt']>;
@@ -128,7 +128,7 @@ describe.each(kinds.flatMap((kind) => formats.map((format) => ({ kind, ...format
       output = captureOutput();
       logger = new CapturingLogger({ json, logLevels: ALL_LEVELS });
       app = await createApp(testConfig(database.url, { LOG_LEVEL: 'verbose' }), logger);
-      await app.init();
+      await initApp(app);
     });
 
     afterAll(async () => {

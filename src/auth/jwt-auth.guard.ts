@@ -6,7 +6,7 @@ import {
   UnauthorizedException,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { IS_PUBLIC, REQUIRED_SCOPES } from './auth.decorators';
 import type { Principal } from './principal';
 import type { Scope } from './scopes';
@@ -29,7 +29,7 @@ export class JwtAuthGuard implements CanActivate {
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
 
-    const request = context.switchToHttp().getRequest<Request & { user?: Principal }>();
+    const request = context.switchToHttp().getRequest<FastifyRequest & { user?: Principal }>();
     const user = await this.authenticate(request, context);
     request.user = user;
     const required = this.reflector.getAllAndOverride<Scope[]>(REQUIRED_SCOPES, targets) ?? [];
@@ -41,7 +41,10 @@ export class JwtAuthGuard implements CanActivate {
     return true;
   }
 
-  private async authenticate(request: Request, context: ExecutionContext): Promise<Principal> {
+  private async authenticate(
+    request: FastifyRequest,
+    context: ExecutionContext,
+  ): Promise<Principal> {
     const header = request.headers.authorization;
     if (header === undefined) {
       challenge(context, 'Bearer');
@@ -59,7 +62,7 @@ export class JwtAuthGuard implements CanActivate {
 }
 
 function challenge(context: ExecutionContext, value: string): void {
-  context.switchToHttp().getResponse<Response>().setHeader('WWW-Authenticate', value);
+  void context.switchToHttp().getResponse<FastifyReply>().header('WWW-Authenticate', value);
 }
 
 /** A short reason a caller can act on; never echoes the token. */

@@ -6,9 +6,10 @@ import {
   HttpStatus,
   Logger,
 } from '@nestjs/common';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { STATUS_CODES } from 'node:http';
 import { isDatabaseUnavailable } from '../database/database-errors';
+import { bodyRefusalMessage } from './request-bodies';
 
 export interface ErrorBody {
   statusCode: number;
@@ -26,16 +27,16 @@ export class AllExceptionsFilter implements ExceptionFilter {
   private readonly logger = new Logger('Exceptions');
 
   catch(exception: unknown, host: ArgumentsHost): void {
-    const response = host.switchToHttp().getResponse<Response>();
+    const reply = host.switchToHttp().getResponse<FastifyReply>();
     const { status, body } = this.describe(exception);
-    if (response.headersSent) return;
-    response.status(status).json(body);
+    if (reply.sent) return;
+    void reply.status(status).send(body);
   }
 
   private describe(exception: unknown): { status: number; body: object } {
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
-      const response = exception.getResponse();
+      const response = bodyRefusalMessage(exception) ?? exception.getResponse();
       if (typeof response === 'string') return { status, body: errorBody(status, response) };
       if ('message' in response) {
         return { status, body: errorBody(status, (response as ErrorBody).message) };

@@ -32,8 +32,9 @@ export class AppValidationPipe implements PipeTransform {
   async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     if (metadata.type === 'query') return this.query.transform(value, metadata);
     if (metadata.type !== 'body') return value;
-    const body = value ?? {};
-    if (typeof body !== 'object' || Array.isArray(body)) {
+    // No body at all reads as an empty one; a JSON null is a body, and not an object.
+    const body = value === undefined ? {} : value;
+    if (body === null || typeof body !== 'object' || Array.isArray(body)) {
       throw new BadRequestException(['request body must be a JSON object']);
     }
     if (nestedDeeperThan(body, MAX_BODY_DEPTH)) {

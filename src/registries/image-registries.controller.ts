@@ -12,7 +12,7 @@ import {
   Res,
 } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { RequireScopes } from '../auth/auth.decorators';
 import { Scope } from '../auth/scopes';
 import { ApiIdParam } from '../common/api-id-param';
@@ -66,10 +66,10 @@ export class ImageRegistriesController {
   @ApiErrorResponses(400)
   async listImageRegistries(
     @Query() query: ListImageRegistriesQueryDto,
-    @Res({ passthrough: true }) response: Response,
+    @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<ImageRegistryResponseDto[]> {
     const page = await this.registries.list(query.pageNum, query.pageSize);
-    response.setHeader(TOTAL_COUNT_HEADER, page.total);
+    void reply.header(TOTAL_COUNT_HEADER, page.total);
     return page.items;
   }
 

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { App } from 'supertest/types';
 import { createApp } from '../../src/app.factory';
 import { type AppConfig, loadAppConfig } from '../../src/config/app-config';
@@ -15,7 +15,7 @@ import { TEST_JWT_SECRET } from './tokens';
 export const TEST_ENCRYPTION_KEY = randomBytes(32).toString('base64');
 
 export interface TestApp {
-  app: NestExpressApplication;
+  app: NestFastifyApplication;
   http: App;
   config: AppConfig;
   close(): Promise<void>;
@@ -32,12 +32,18 @@ export function testConfig(databaseUrl: string, env: Environment = {}): AppConfi
   });
 }
 
+/** Initialises the application and waits until Fastify takes requests without a listen(). */
+export async function initApp(app: NestFastifyApplication): Promise<void> {
+  await app.init();
+  await app.getHttpAdapter().getInstance().ready();
+}
+
 /** Boots the application exactly as main.ts does, on the given database. */
 export async function startApp(databaseUrl: string, env: Environment = {}): Promise<TestApp> {
   const config = testConfig(databaseUrl, env);
   const app = await createApp(config, false);
   try {
-    await app.init();
+    await initApp(app);
   } catch (error) {
     await app.close();
     throw error;
