@@ -2,6 +2,9 @@ import { parseArgs } from 'node:util';
 
 export type BenchMode = 'full' | 'quick' | 'profile';
 
+export const PROFILE_SCENARIOS = ['list', 'get', 'update', 'create'] as const;
+export type ProfileScenario = (typeof PROFILE_SCENARIOS)[number];
+
 export interface BenchOptions {
   mode: BenchMode;
   /** Registries seeded before the main scenarios (half of them with an encrypted password). */
@@ -19,15 +22,18 @@ export interface BenchOptions {
   mysqlUrl: string;
   /** Write bench/results/<date>.json (not in quick mode, which only checks for errors). */
   writeResults: boolean;
+  /** The load the service runs under --cpu-prof in profile mode. */
+  profileScenario: ProfileScenario;
 }
 
 /** A wrong command line: reported with the usage, without a stack. */
 export class UsageError extends Error {}
 
-const USAGE = `Usage: npm run bench [-- --quick | --profile] [--rows N]
+const USAGE = `Usage: npm run bench [-- --quick | --profile [--scenario S]] [--rows N]
   (default)   the full benchmark: service against baseline, SQLite, scale; writes bench/results/<date>.json
   --quick     short runs, one round, small tables: fails on any error or non-2xx answer (< 1 minute)
-  --profile   runs the service under the list load with node --cpu-prof and summarises the profile
+  --profile   runs the service under one scenario's load with node --cpu-prof and summarises the profile
+  --scenario  with --profile: ${PROFILE_SCENARIOS.join(', ')} (default list)
   --rows N    registries seeded for the main scenarios (default 1000)
 Environment: BENCH_MYSQL_URL (default mysql://root@127.0.0.1:3306)`;
 
@@ -40,6 +46,12 @@ export function parseOptions(argv: string[]): BenchOptions {
   if (values.quick && values.profile)
     throw new UsageError(`--quick and --profile exclude each other\n${USAGE}`);
   const mode: BenchMode = values.quick ? 'quick' : values.profile ? 'profile' : 'full';
+  const profileScenario = values.scenario ?? 'list';
+  if (!isProfileScenario(profileScenario) || (values.scenario !== undefined && !values.profile)) {
+    throw new UsageError(
+      `--scenario takes one of ${PROFILE_SCENARIOS.join(', ')}, with --profile\n${USAGE}`,
+    );
+  }
   const quick = mode === 'quick';
   const seedRows = values.rows === undefined ? (quick ? 200 : 1_000) : Number(values.rows);
   if (!Number.isInteger(seedRows) || seedRows < 100) {
@@ -55,11 +67,12 @@ export function parseOptions(argv: string[]): BenchOptions {
     scaleRows: quick ? [10, 1_000] : [10, 10_000, 100_000],
     mysqlUrl: process.env.BENCH_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306',
     writeResults: mode === 'full',
+    profileScenario,
   };
 }
 
 function parseCommandLine(argv: string[]): {
-  values: { quick: boolean; profile: boolean; rows?: string; help: boolean };
+  values: { quick: boolean; profile: boolean; scenario?: string; rows?: string; help: boolean };
 } {
   try {
     return parseArgs({
@@ -67,6 +80,7 @@ function parseCommandLine(argv: string[]): {
       options: {
         quick: { type: 'boolean', default: false },
         profile: { type: 'boolean', default: false },
+        scenario: { type: 'string' },
         rows: { type: 'string' },
         help: { type: 'boolean', default: false },
       },
@@ -74,4 +88,8 @@ function parseCommandLine(argv: string[]): {
   } catch (error) {
     throw new UsageError(`${(error as Error).message}\n${USAGE}`);
   }
+}
+
+function isProfileScenario(name: string): name is ProfileScenario {
+  return (PROFILE_SCENARIOS as readonly string[]).includes(name);
 }

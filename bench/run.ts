@@ -1,7 +1,7 @@
 /**
  * The benchmark: the service (NestJS, TypeORM) against the baseline (node:http, mysql2) on one
  * fresh MariaDB database, then the service on SQLite, then list latency as the table grows.
- * `npm run bench [-- --quick | --profile]`; see bench/README.md.
+ * `npm run bench [-- --quick | --profile [--scenario S]]`; see bench/README.md.
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
@@ -213,7 +213,25 @@ async function benchmark(options: BenchOptions, cleanup: Cleanup): Promise<numbe
   return problems.length === 0 ? 0 : 1;
 }
 
-/** The service alone under the list load with `node --cpu-prof`; summarises the profile. */
+/** The load each `--profile --scenario` names. */
+function profiledScenario(options: BenchOptions): Scenario {
+  const name = (scenario: Scenario): Scenario => ({
+    ...scenario,
+    name: `${scenario.name} (under --cpu-prof)`,
+  });
+  switch (options.profileScenario) {
+    case 'list':
+      return name(listScenario('list page 1'));
+    case 'get':
+      return name(getScenario(options.seedRows));
+    case 'update':
+      return name(updateScenario(options.seedRows));
+    case 'create':
+      return name(createScenario(randomBytes(3).toString('hex')));
+  }
+}
+
+/** The service alone under one scenario's load with `node --cpu-prof`; summarises the profile. */
 async function profile(options: BenchOptions, cleanup: Cleanup): Promise<number> {
   const startedAt = new Date().toISOString();
   const secrets: Secrets = {
@@ -240,7 +258,7 @@ async function profile(options: BenchOptions, cleanup: Cleanup): Promise<number>
     warmupSeconds: 0, // done here, so that the profile can be cut where the measurement starts
     token: signToken(secrets.jwtSecret, READ_WRITE_SCOPE),
   };
-  const scenario = listScenario('list page 1 (under --cpu-prof)');
+  const scenario = profiledScenario(options);
   log(`warm-up ${options.warmupSeconds} s, then ${options.durationSeconds} s of ${scenario.name}`);
   await runLoad(service, scenario, options.warmupSeconds, settings);
   const loadFromMs = performance.now() - spawnedAt;

@@ -136,10 +136,16 @@ export class ImageRegistriesRepository {
   insert(registry: NewImageRegistry): Promise<ImageRegistry> {
     return this.transactions.run(async (manager) => {
       if (registry.isDefault) await this.clearDefault(manager);
-      const result = await manager.insert(ImageRegistry, { ...registry });
+      // Every column is given, so TypeORM's re-read of the defaulted ones would be a wasted query.
+      const result = await manager
+        .createQueryBuilder()
+        .insert()
+        .into(ImageRegistry)
+        .values(registry)
+        .updateEntity(false)
+        .execute();
       await changeCount(manager, +1);
-      const id = Number((result.identifiers[0] as { id: number }).id);
-      return withoutSecrets({ ...registry, id });
+      return withoutSecrets({ ...registry, id: insertedId(result.raw) });
     });
   }
 
@@ -151,12 +157,14 @@ export class ImageRegistriesRepository {
     id: number,
     decide: (current: ImageRegistry) => ImageRegistryChanges,
   ): Promise<ImageRegistry | undefined> {
+    // SQLite has no row locks; its transactions are serialised instead.
+    const lock = this.transactions.supportsRowLocks ? ' FOR UPDATE' : '';
     return this.transactions.run(async (manager) => {
-      const current = await manager.findOne(ImageRegistry, {
-        where: { id },
-        lock: this.transactions.supportsRowLocks ? { mode: 'pessimistic_write' } : undefined,
-      });
-      if (current === null) return undefined;
+      const [row] = await manager.query<RegistryRow[]>(`${SELECT_REGISTRY} WHERE id = ?${lock}`, [
+        id,
+      ]);
+      if (row === undefined) return undefined;
+      const current = fromRow(row);
       const changes = decide(current);
       if (changes.isDefault === true && !current.isDefault) await this.clearDefault(manager);
       await manager.update(ImageRegistry, { id }, changes);
@@ -181,6 +189,13 @@ export class ImageRegistriesRepository {
 /** After the row itself, so that every writer takes the row lock first and the count lock second. */
 async function changeCount(manager: EntityManager, delta: 1 | -1): Promise<void> {
   await manager.query('UPDATE image_registry_count SET total = total + ? WHERE id = 1', [delta]);
+}
+
+/** The new row's id as the driver reports it: mysql2's `insertId`, better-sqlite3's rowid. */
+function insertedId(raw: unknown): number {
+  return Number(
+    typeof raw === 'object' && raw !== null ? (raw as { insertId: number }).insertId : raw,
+  );
 }
 
 function withoutSecrets(registry: ImageRegistry): ImageRegistry {
