@@ -24,7 +24,13 @@ export async function createApp(
 ): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     bodyLimit: MAX_BODY_BYTES,
-    routerOptions: { ignoreTrailingSlash: true },
+    // Node's own limit on receiving a request, which Fastify would otherwise switch off.
+    requestTimeout: 300_000,
+    routerOptions: {
+      ignoreTrailingSlash: true,
+      // Longer than any request line Node accepts: a malformed id is a 400, never a missing route.
+      maxParamLength: 16 * 1024,
+    },
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
     bodyParser: false,

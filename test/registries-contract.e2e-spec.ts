@@ -4,6 +4,7 @@
  * never a 5xx, never a `password` key, never a password this file sent.
  */
 import { randomBytes } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
 import Sqlite from 'better-sqlite3';
 import request, { type Response, type Test } from 'supertest';
 import { KeyRing } from '../src/crypto/key-ring';
@@ -858,9 +859,13 @@ describeEachDatabase('image registries contract', (suite, kind) => {
       '0x1',
       '1%20',
       '%201',
+      '9'.repeat(200),
+      '9'.repeat(8000),
     ];
 
-    it.each(malformed)('GET, PUT and DELETE /%s answer 400', async (id) => {
+    const labelled = malformed.map((id) => [id.length > 20 ? `<${id.length} digits>` : id, id]);
+
+    it.each(labelled)('GET, PUT and DELETE /%s answer 400', async (_label, id) => {
       for (const res of [await get(id), await put(id, { description: 'x' }), await remove(id)]) {
         expectValidationError(res, 'id');
       }
@@ -959,6 +964,16 @@ describeEachDatabase('image registries contract', (suite, kind) => {
       const { id } = await create();
       await call('put', `/${id}`).expect(200);
       expectValidationError(await call('post', ''), 'name', 'url');
+    });
+
+    it('a content-encoded body is a 415 and changes nothing, even when it is valid', async () => {
+      const { id, description } = await create();
+      const res = await call('put', `/${id}`)
+        .set('Content-Type', 'application/json')
+        .set('Content-Encoding', 'gzip')
+        .send(gzipSync(JSON.stringify({ description: 'compressed' })));
+      expect(expectError(res, 415).message).toBe('Request bodies must not be content-encoded');
+      expect(await fetch(id)).toMatchObject({ description });
     });
 
     it('a body with a broken Content-Encoding is a 4xx, never a 500', async () => {

@@ -619,7 +619,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The request body is not JSON. */
+            /** @description The request body is not JSON, or is content-encoded. */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -770,7 +770,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The request body is not JSON. */
+            /** @description The request body is not JSON, or is content-encoded. */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -870,7 +870,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The request body is not JSON. */
+            /** @description The request body is not JSON, or is content-encoded. */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -1045,7 +1045,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The request body is not JSON. */
+            /** @description The request body is not JSON, or is content-encoded. */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -1284,7 +1284,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The request body is not JSON. */
+            /** @description The request body is not JSON, or is content-encoded. */
             415: {
                 headers: {
                     [name: string]: unknown;

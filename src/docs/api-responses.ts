@@ -51,7 +51,10 @@ const ERRORS = {
     'An image registry named "docker-hub" already exists',
   ],
   413: ['The request body exceeds 1 MiB.', 'The request body exceeds 1 MiB'],
-  415: ['The request body is not JSON.', 'Request bodies must be application/json'],
+  415: [
+    'The request body is not JSON, or is content-encoded.',
+    'Request bodies must be application/json',
+  ],
   502: [
     'The registry could not be reached or refused the stored credentials; `message` says which.',
     'The registry https://harbor.example.com refused the credentials',
