@@ -39,6 +39,8 @@ export interface Measurement {
   non2xx: number;
   statusCodes: Record<string, number>;
   peakRssMb: number;
+  /** The server process's CPU time (user and system) per completed request, over the rounds. */
+  cpuMsPerRequest: number;
   rounds: RoundResult[];
 }
 
@@ -156,20 +158,24 @@ export async function measure(
   if (settings.warmupSeconds > 0) {
     for (const server of servers) await runLoad(server, scenario, settings.warmupSeconds, settings);
   }
-  const runs = servers.map(() => ({ rounds: [] as Run[], peakRss: 0 }));
+  const runs = servers.map(() => ({ rounds: [] as Run[], peakRss: 0, cpuMs: 0 }));
   for (let round = 0; round < settings.rounds; round += 1) {
     for (const [index, server] of servers.entries()) {
       const stopSampling = server.sampleRss();
+      const cpuBefore = server.cpuMs();
       runs[index].rounds.push(await runLoad(server, scenario, settings.durationSeconds, settings));
+      runs[index].cpuMs += server.cpuMs() - cpuBefore;
       runs[index].peakRss = Math.max(runs[index].peakRss, stopSampling());
     }
   }
-  return servers.map((server, index) =>
-    summarize(scenario.name, server.name, runs[index].rounds, runs[index].peakRss),
-  );
+  return servers.map((server, index) => summarize(scenario.name, server.name, runs[index]));
 }
 
-function summarize(scenario: string, server: string, rounds: Run[], peakRss: number): Measurement {
+function summarize(
+  scenario: string,
+  server: string,
+  { rounds, peakRss, cpuMs }: { rounds: Run[]; peakRss: number; cpuMs: number },
+): Measurement {
   const raws = rounds.map((run) => run.raw);
   const all = sortedLatencies(rounds);
   const statusCodes: Record<string, number> = {};
@@ -189,6 +195,7 @@ function summarize(scenario: string, server: string, rounds: Run[], peakRss: num
     non2xx: sum(raws.map((raw) => raw.non2xx)),
     statusCodes,
     peakRssMb: peakRss / 2 ** 20,
+    cpuMsPerRequest: cpuMs / Math.max(1, sum(raws.map((raw) => raw.totalCompletedRequests))),
     rounds: rounds.map((run) => {
       const latencies = sortedLatencies([run]);
       const round = (value: number): number => Math.round(value * 100) / 100;

@@ -56,6 +56,7 @@ const HEADER = [
   'errors',
   'non-2xx',
   'peak RSS MB',
+  'CPU ms/req',
   'service ÷ baseline',
 ];
 
@@ -72,6 +73,7 @@ export function formatTable(scenarios: ScenarioResult[]): string {
         String(m.errors),
         String(m.non2xx),
         m.peakRssMb.toFixed(0),
+        m.cpuMsPerRequest.toFixed(3),
         index === 0 ? ratioText(result) : '',
       ]),
   );

@@ -16,6 +16,7 @@ const READY_TIMEOUT_MS = 60_000;
 const STOP_TIMEOUT_MS = 10_000;
 const LOG_LINES_KEPT = 40;
 const RSS_SAMPLE_MS = 100;
+const USER_HZ = 100;
 
 /** A free TCP port on the loopback interface. */
 export function freePort(): Promise<number> {
@@ -88,6 +89,21 @@ export class ServerProcess {
       const status = readFileSync(`/proc/${this.pid}/status`, 'utf8');
       const kilobytes = /^VmRSS:\s+(\d+) kB$/m.exec(status)?.[1];
       return kilobytes === undefined ? 0 : Number(kilobytes) * 1024;
+    } catch {
+      return 0;
+    }
+  }
+
+  /**
+   * CPU time the process has used so far, user and system, all threads, in milliseconds
+   * (Linux /proc; utime and stime count USER_HZ ticks, 100 a second on every Linux ABI).
+   */
+  cpuMs(): number {
+    try {
+      const stat = readFileSync(`/proc/${this.pid}/stat`, 'utf8');
+      // The fields after the command name, which is in parentheses and may contain spaces.
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      return (Number(fields[11]) + Number(fields[12])) * (1000 / USER_HZ);
     } catch {
       return 0;
     }
