@@ -8,8 +8,6 @@ export interface Scenario {
   name: string;
   /** A fresh request list for every run; the closures number the requests. */
   requests: () => autocannon.Request[];
-  /** The service ÷ baseline req/s the team aims for, when there is one. */
-  target?: number;
 }
 
 export interface LoadSettings {
@@ -45,29 +43,26 @@ export interface Measurement {
 }
 
 /** GET one page of ten. */
-export function listScenario(name: string, pageNum = 1, target?: number): Scenario {
+export function listScenario(name: string, pageNum = 1): Scenario {
   return {
     name,
-    target,
     requests: () => [{ method: 'GET', path: `${API}?pageNum=${pageNum}&pageSize=10` }],
   };
 }
 
 /** GET by id, cycling through the first hundred seeded registries. */
-export function getScenario(rows: number, target?: number): Scenario {
+export function getScenario(rows: number): Scenario {
   const ids = Array.from({ length: Math.min(100, rows) }, (_, index) => index + 1);
   return {
     name: 'get by id',
-    target,
     requests: () => ids.map((id) => ({ method: 'GET', path: `${API}/${id}` })),
   };
 }
 
 /** PUT a new description (a partial update), each request on the next seeded registry. */
-export function updateScenario(rows: number, target?: number): Scenario {
+export function updateScenario(rows: number): Scenario {
   return {
     name: 'update (PUT description)',
-    target,
     requests: () => {
       let sent = 0;
       return [
@@ -91,10 +86,9 @@ export function updateScenario(rows: number, target?: number): Scenario {
 let created = 0;
 
 /** POST a registry with a password; names and URLs are unique across the whole run. */
-export function createScenario(runTag: string, target?: number): Scenario {
+export function createScenario(runTag: string): Scenario {
   return {
     name: 'create (POST with password)',
-    target,
     requests: () => [
       {
         method: 'POST',

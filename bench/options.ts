@@ -20,8 +20,6 @@ export interface BenchOptions {
   scaleRows: number[];
   /** A MariaDB/MySQL server URL without a database; a fresh database is created in it. */
   mysqlUrl: string;
-  /** Write bench/results/<date>.json (not in quick mode, which only checks for errors). */
-  writeResults: boolean;
   /** The load the service runs under --cpu-prof in profile mode. */
   profileScenario: ProfileScenario;
 }
@@ -66,7 +64,6 @@ export function parseOptions(argv: string[]): BenchOptions {
     rounds: quick ? 1 : 2,
     scaleRows: quick ? [10, 1_000] : [10, 10_000, 100_000],
     mysqlUrl: process.env.BENCH_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306',
-    writeResults: mode === 'full',
     profileScenario,
   };
 }

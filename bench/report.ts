@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { format, resolveConfig } from 'prettier';
 import type { CheckResult } from './checks';
 import type { Measurement } from './load';
+import type { Verdict } from './targets';
 
 /** One scenario: the service's measurement and, when it was compared, the baseline's. */
 export interface ScenarioResult {
@@ -11,7 +12,6 @@ export interface ScenarioResult {
   baseline?: Measurement;
   /** service ÷ baseline req/s. */
   ratio?: number;
-  target?: number;
 }
 
 export interface BenchReport {
@@ -22,17 +22,17 @@ export interface BenchReport {
   settings: object;
   checks: CheckResult[];
   scenarios: ScenarioResult[];
+  verdicts?: Verdict[];
   profile?: object;
 }
 
-export function compareResults(measurements: Measurement[], target?: number): ScenarioResult {
+export function compareResults(measurements: Measurement[]): ScenarioResult {
   const [service, baseline] = measurements;
   return {
     scenario: service.scenario,
     service,
     baseline,
     ratio: baseline === undefined ? undefined : service.reqPerSec / baseline.reqPerSec,
-    target,
   };
 }
 
@@ -74,7 +74,7 @@ export function formatTable(scenarios: ScenarioResult[]): string {
         String(m.non2xx),
         m.peakRssMb.toFixed(0),
         m.cpuMsPerRequest.toFixed(3),
-        index === 0 ? ratioText(result) : '',
+        index === 0 ? (result.ratio?.toFixed(2) ?? '—') : '',
       ]),
   );
   const widths = HEADER.map((title, column) =>
@@ -91,13 +91,6 @@ export function formatTable(scenarios: ScenarioResult[]): string {
     widths.map((width) => '-'.repeat(width)).join('  '),
     ...rows.map(line),
   ].join('\n');
-}
-
-function ratioText(result: ScenarioResult): string {
-  if (result.ratio === undefined) return '—';
-  const ratio = result.ratio.toFixed(2);
-  if (result.target === undefined) return ratio;
-  return `${ratio} (target ≥ ${result.target}: ${result.ratio >= result.target ? 'met' : 'not met'})`;
 }
 
 /**
