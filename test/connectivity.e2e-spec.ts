@@ -302,6 +302,13 @@ describeEachDatabase(
         await post('/resolve', { image: 'nginx', extra: 1 }).expect(400);
         await resolve('nginx', CREDENTIALS).expect(403);
       });
+
+      it('answers 400 to a reference whose registry no URL can name', async () => {
+        for (const image of ['reg.example.com:99999/app', '169.254.169.254/app']) {
+          const res = await resolve(image).expect(400);
+          expect(JSON.stringify(res.body.message)).toContain('image names the registry');
+        }
+      });
     });
 
     describe('POST /resolve with check, when the registry cannot answer', () => {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { ConnectionTestResultDto, TestStatus } from './dto/connection-test-result.dto';
-import { OutboundError } from './outbound-http';
+import { isSuccess, OutboundError } from './outbound-http';
 import { type RegistryAnswer, RegistryClient, type RegistryTarget } from './registry-client';
 
 /** Tests a registry the way `docker login` does: the V2 handshake on /v2/. */
@@ -37,7 +37,7 @@ export class ConnectionTester {
 
 function judge(answer: RegistryAnswer): [TestStatus, string] {
   const { status } = answer;
-  if (status >= 200 && status < 300) {
+  if (isSuccess(status)) {
     if (/text\/html/i.test(answer.headers['content-type'] ?? '')) {
       return ['not_a_registry', 'The server answered /v2/ with a web page, not the registry API.'];
     }

@@ -10,7 +10,12 @@ import { createHash } from 'node:crypto';
 import { ImageRegistriesRepository } from '../registries/image-registries.repository';
 import type { ImageRegistry } from '../registries/image-registry.entity';
 import { toImageRegistryResponse } from '../registries/dto/image-registry-response.dto';
-import { DOCKER_HUB_URL, isDockerHubUrl, normalizeRegistryUrl } from '../registries/registry-url';
+import { passwordWithoutUsername } from '../registries/image-registries.service';
+import {
+  InvalidRegistryUrlError,
+  isDockerHubUrl,
+  normalizeRegistryUrl,
+} from '../registries/registry-url';
 import { ConnectionTester } from './connection-tester';
 import type { ConnectionTestResultDto } from './dto/connection-test-result.dto';
 import type { DockerConfigDto, RegistryCredentialsDto } from './dto/credentials.dto';
@@ -23,7 +28,7 @@ import {
   InvalidImageReferenceError,
   parseImageReference,
 } from './image-reference';
-import { OutboundError } from './outbound-http';
+import { isSuccess, OutboundError } from './outbound-http';
 import { RegistryClient, type RegistryTarget } from './registry-client';
 
 /** The manifest types an image can have; without them a registry may rewrite or hide it. */
@@ -53,9 +58,7 @@ export class ConnectivityService {
   testUnsaved(request: TestRegistryDto): Promise<ConnectionTestResultDto> {
     const username = request.username ?? null;
     const password = request.password ?? null;
-    if (password !== null && username === null) {
-      throw new BadRequestException(['password requires a username']);
-    }
+    if (password !== null && username === null) throw passwordWithoutUsername();
     return this.tester.test({
       url: normalizeRegistryUrl(request.url),
       username,
@@ -116,13 +119,13 @@ export class ConnectivityService {
   /** The registry a reference points to: by host (longest path prefix wins), else the default. */
   private async registryFor(reference: ImageReference): Promise<ImageRegistry> {
     if (!reference.explicitDomain) {
-      const fallback = await this.repository.findDefaultWithCredentials();
+      const fallback = await this.repository.findDefault();
       if (fallback === undefined) {
         throw new NotFoundException('The image names no registry and no default registry is set');
       }
       return fallback;
     }
-    const host = new URL(registryUrlOf(reference.domain)).host;
+    const host = new URL(registryUrlOf(reference)).host;
     const candidates = await this.repository.findByHost(host);
     const rank = (registry: ImageRegistry): number =>
       pathPrefixLength(reference.repository, new URL(registry.url).pathname);
@@ -133,26 +136,24 @@ export class ConnectivityService {
     return best;
   }
 
+  /** The manifest's digest, asked for with the registry's credentials (read only here). */
   private async manifestDigest(
     registry: ImageRegistry,
     repository: string,
     reference: string,
   ): Promise<string> {
-    const target = targetOf(registry);
-    const call = {
-      path: `${repository}/manifests/${reference}`,
-      accept: MANIFEST_ACCEPT,
-      scope: `repository:${repository}:pull`,
-    };
+    const target = targetOf(await this.withCredentials(registry.id));
     try {
-      let answer = await this.client.call(target, { ...call, method: 'HEAD' });
-      if (
-        answer.status === 405 ||
-        (ok(answer.status) && !answer.headers['docker-content-digest'])
-      ) {
-        answer = await this.client.call(target, { ...call, method: 'GET' });
-      }
-      if (ok(answer.status)) {
+      const answer = await this.client.call(target, {
+        method: 'HEAD',
+        path: `${repository}/manifests/${reference}`,
+        accept: MANIFEST_ACCEPT,
+        scope: `repository:${repository}:pull`,
+        // Some registries refuse HEAD, or answer it without the digest header.
+        retryAsGet: ({ status, headers }) =>
+          status === 405 || (isSuccess(status) && !headers['docker-content-digest']),
+      });
+      if (isSuccess(answer.status)) {
         return (
           answer.headers['docker-content-digest'] ??
           `sha256:${createHash('sha256').update(answer.body).digest('hex')}`
@@ -184,6 +185,20 @@ function parse(image: string): ImageReference {
   }
 }
 
+/** The URL of the registry a reference's domain names; a domain no URL can have is the caller's error. */
+function registryUrlOf(reference: ImageReference): string {
+  try {
+    return normalizeRegistryUrl(reference.domain);
+  } catch (error) {
+    if (error instanceof InvalidRegistryUrlError) {
+      throw new BadRequestException([
+        `image names the registry ${reference.domain}, which is refused: ${error.message}`,
+      ]);
+    }
+    throw error;
+  }
+}
+
 /**
  * The repository of a reference that names no registry, as written: on a default registry other
  * than Docker Hub, `nginx` stays `nginx` (no `library/`). Without a registry there is no port, so
@@ -203,11 +218,6 @@ function targetOf(registry: ImageRegistry): RegistryTarget {
   };
 }
 
-/** Docker Hub's domain in a reference stands for its API host. */
-function registryUrlOf(domain: string): string {
-  return domain === DOCKER_HUB_DOMAIN ? DOCKER_HUB_URL : normalizeRegistryUrl(domain);
-}
-
 /**
  * How well a registry serving under `path` fits a repository: the length of the path when it is a
  * prefix of the repository (longest wins), 0 for no path, -1 when it is another path.
@@ -216,8 +226,4 @@ function pathPrefixLength(repository: string, path: string): number {
   const prefix = path.replace(/^\/+/, '');
   if (prefix === '') return 0;
   return repository === prefix || repository.startsWith(`${prefix}/`) ? prefix.length : -1;
-}
-
-function ok(status: number): boolean {
-  return status >= 200 && status < 300;
 }

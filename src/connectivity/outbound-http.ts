@@ -24,8 +24,11 @@ export interface OutboundTls {
 export interface OutboundRequest {
   method: 'GET' | 'HEAD';
   url: string;
+  /** Lower-case names. */
   headers?: Record<string, string>;
   tls: OutboundTls;
+  /** The total deadline, shared by the requests of one operation; one of its own otherwise. */
+  deadline?: AbortSignal;
 }
 
 export interface OutboundResponse {
@@ -55,12 +58,14 @@ export class OutboundHttp implements OnModuleDestroy {
 
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
 
+  /** A total deadline (OUTBOUND_TIMEOUT_MS from now) for the requests of one operation. */
+  deadline(): AbortSignal {
+    return AbortSignal.timeout(this.config.outbound.timeoutMs);
+  }
+
   async send(outbound: OutboundRequest): Promise<OutboundResponse> {
-    const deadline = AbortSignal.timeout(this.config.outbound.timeoutMs);
-    // Lower-cased, so that the authorization header is found below however the caller spelled it.
-    const headers = Object.fromEntries(
-      Object.entries(outbound.headers ?? {}).map(([name, value]) => [name.toLowerCase(), value]),
-    );
+    const deadline = outbound.deadline ?? this.deadline();
+    const headers = { ...outbound.headers };
     const origin = new URL(outbound.url).origin;
     let url = new URL(outbound.url);
     for (let redirects = 0; ; redirects += 1) {
@@ -150,12 +155,11 @@ function guardedLookup(hostname: string, options: LookupOptions, callback: Looku
   });
 }
 
-function blocked(hostname: string, address = hostname): OutboundError & { code: string } {
-  const error = new OutboundError(
+function blocked(hostname: string, address = hostname): OutboundError {
+  return new OutboundError(
     'unreachable',
     `${hostname} is a link-local or metadata address (${address}), which the service never connects to.`,
   );
-  return Object.assign(error, { code: 'EBLOCKED' });
 }
 
 /** Where a redirect leads; a Location that is not an http(s) URL is the registry's failure. */
@@ -175,8 +179,7 @@ function redirectTarget(location: string, from: URL): URL {
 function flatten(headers: Record<string, string | string[] | undefined>): Record<string, string> {
   const flat: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers)) {
-    if (value !== undefined)
-      flat[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
+    if (value !== undefined) flat[name] = Array.isArray(value) ? value.join(', ') : value;
   }
   return flat;
 }
@@ -220,4 +223,8 @@ function describe(error: unknown, deadline: AbortSignal, url: URL): OutboundErro
     'unreachable',
     `${where} ${reasons[code] ?? `could not be reached (${code || (error as Error).message})`}.`,
   );
+}
+
+export function isSuccess(status: number): boolean {
+  return status >= 200 && status < 300;
 }

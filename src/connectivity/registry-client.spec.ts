@@ -4,7 +4,13 @@ import {
   type IncomingMessage,
   type ServerResponse,
 } from 'node:http';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createTlsCertificates } from '../../test/support/registry/certificates';
 import type { AppConfig } from '../config/app-config';
 import { OutboundError, OutboundHttp } from './outbound-http';
 import { type RegistryCall, RegistryClient, type RegistryTarget } from './registry-client';
@@ -35,11 +41,17 @@ interface FakeServer {
 
 const closers: (() => Promise<void>)[] = [];
 
-/** An HTTP server on loopback that records what it received and answers with `handler`. */
-async function fakeServer(handler: Handler): Promise<FakeServer> {
+/**
+ * An HTTP server on loopback (HTTPS when given a key and certificate) that records what it
+ * received and answers with `handler`.
+ */
+async function fakeServer(
+  handler: Handler,
+  tls?: { key: Buffer; cert: Buffer },
+): Promise<FakeServer> {
   const received: Received[] = [];
   const sockets = new Set<Socket>();
-  const server = createServer((request, response) => {
+  const listener = (request: IncomingMessage, response: ServerResponse): void => {
     const url = new URL(request.url!, 'http://fake');
     received.push({
       method: request.method!,
@@ -48,7 +60,8 @@ async function fakeServer(handler: Handler): Promise<FakeServer> {
       headers: request.headers,
     });
     handler(request, response);
-  });
+  };
+  const server = tls === undefined ? createServer(listener) : createHttpsServer(tls, listener);
   server.on('connection', (socket: Socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
@@ -58,7 +71,8 @@ async function fakeServer(handler: Handler): Promise<FakeServer> {
     sockets.forEach((socket) => socket.destroy());
     return new Promise((resolve) => server.close(() => resolve()));
   });
-  return { origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, received };
+  const scheme = tls === undefined ? 'http' : 'https';
+  return { origin: `${scheme}://127.0.0.1:${(server.address() as AddressInfo).port}`, received };
 }
 
 function reply(status: number, body = '', headers: Record<string, string> = {}): Handler {
@@ -373,5 +387,65 @@ describe('RegistryClient', () => {
     ]);
     expect(registry.received.map(({ headers }) => headers.accept)).toEqual([accept, accept]);
     expect(tokens.received[0].method).toBe('GET');
+  });
+  it('retries a HEAD the registry refuses as a GET, with the authorization it already has', async () => {
+    const tokens = await fakeServer(tokenServer('tok-1', BASIC));
+    const challenge = bearerChallenge(tokens);
+    const registry = await fakeServer((request, response) => {
+      if (request.headers.authorization !== 'Bearer tok-1') {
+        reply(401, '', { 'www-authenticate': challenge })(request, response);
+      } else {
+        reply(request.method === 'HEAD' ? 405 : 200, '{}')(request, response);
+      }
+    });
+
+    const answer = await client.call(target(registry), {
+      method: 'HEAD',
+      path: 'app/manifests/1',
+      retryAsGet: ({ status }) => status === 405,
+    });
+
+    expect(answer).toMatchObject({ status: 200, auth: 'bearer', presentedCredentials: true });
+    expect(registry.received.map(({ method }) => method)).toEqual(['HEAD', 'HEAD', 'GET']);
+    expect(authorizations(registry)).toEqual([undefined, 'Bearer tok-1', 'Bearer tok-1']);
+    expect(tokens.received).toHaveLength(1);
+  });
+
+  it('holds one deadline over the whole handshake, not one per request', async () => {
+    const timeoutMs = 600;
+    const slowly =
+      (handler: Handler): Handler =>
+      (request, response) =>
+        void setTimeout(() => handler(request, response), timeoutMs / 2.5);
+    const tokens = await fakeServer(slowly(tokenServer('tok-1', BASIC)));
+    const registry = await fakeServer(slowly(guarded(bearerChallenge(tokens), 'Bearer tok-1')));
+    const hurried = new OutboundHttp({
+      outbound: { connectTimeoutMs: 3_000, timeoutMs },
+    } as AppConfig);
+    try {
+      // Each of the three requests fits in the deadline; together they do not.
+      const error = await failureOf(new RegistryClient(hurried).call(target(registry), V2));
+      expect(error.kind).toBe('timeout');
+    } finally {
+      await hurried.onModuleDestroy();
+    }
+  });
+
+  it('never sends the credentials of an https registry to a plain-http token realm', async () => {
+    const directory = mkdtempSync(join(tmpdir(), 'tls-'));
+    closers.push(() => rm(directory, { recursive: true, force: true }));
+    const certificates = await createTlsCertificates(directory);
+    const tokens = await fakeServer(tokenServer('tok-1', BASIC));
+    const registry = await fakeServer(guarded(bearerChallenge(tokens), 'Bearer tok-1'), {
+      key: readFileSync(certificates.keyPath),
+      cert: readFileSync(certificates.certificatePath),
+    });
+
+    const error = await failureOf(
+      client.call(target(registry, { caCertificate: certificates.caPem }), V2),
+    );
+
+    expect(error.message).toMatch(/plain HTTP; the credentials are not sent there/);
+    expect(tokens.received).toHaveLength(0);
   });
 });

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { OutboundError, OutboundHttp, type OutboundResponse } from './outbound-http';
+import { isSuccess, OutboundError, OutboundHttp, type OutboundResponse } from './outbound-http';
 import { parseChallenge } from './www-authenticate';
 
 /** Where and how to reach a registry: a saved one (with its stored credentials) or an unsaved one. */
@@ -27,12 +27,23 @@ export interface RegistryCall {
   accept?: string;
   /** The token scope a Bearer challenge is answered with, e.g. 'repository:library/nginx:pull'. */
   scope?: string;
+  /** For a HEAD: whether its answer must be asked for again as a GET, with the same authorization. */
+  retryAsGet?: (answer: OutboundResponse) => boolean;
 }
+
+/** An answer with the authorization that obtained it, which stays inside this class. */
+interface Authorized {
+  answer: RegistryAnswer;
+  authorization?: string;
+}
+
+type Send = (method: RegistryCall['method'], authorization?: string) => Promise<OutboundResponse>;
 
 /**
  * Speaks the Docker Registry V2 authentication handshake: call anonymously; on a 401 read the
  * challenge and call again with Basic credentials, or with a token fetched from the realm the
- * registry named (with the credentials, or anonymously).
+ * registry named (with the credentials, or anonymously). One total deadline covers the whole call,
+ * token request and GET retry included.
  */
 @Injectable()
 export class RegistryClient {
@@ -40,37 +51,61 @@ export class RegistryClient {
 
   async call(target: RegistryTarget, call: RegistryCall): Promise<RegistryAnswer> {
     const url = `${target.url}/v2/${call.path}`;
-    const headers: Record<string, string> =
-      call.accept === undefined ? {} : { accept: call.accept };
-    const send = (extra: Record<string, string> = {}): Promise<OutboundResponse> =>
+    const deadline = this.http.deadline();
+    const send: Send = (method, authorization) =>
       this.http.send({
-        method: call.method,
+        method,
         url,
-        headers: { ...headers, ...extra },
-        tls: tlsOf(target),
+        headers: {
+          ...(call.accept === undefined ? {} : { accept: call.accept }),
+          ...(authorization === undefined ? {} : { authorization }),
+        },
+        tls: target,
+        deadline,
       });
+    const { answer, authorization } = await this.authorize(target, call, send, deadline);
+    if (call.method === 'HEAD' && call.retryAsGet?.(answer) === true) {
+      return { ...answer, ...(await send('GET', authorization)) };
+    }
+    return answer;
+  }
 
-    const first = await send();
-    if (first.status !== 401) return { ...first, auth: 'none', presentedCredentials: false };
+  private async authorize(
+    target: RegistryTarget,
+    call: RegistryCall,
+    send: Send,
+    deadline: AbortSignal,
+  ): Promise<Authorized> {
+    const first = await send(call.method);
+    if (first.status !== 401)
+      return { answer: { ...first, auth: 'none', presentedCredentials: false } };
     const challenge = parseChallenge(first.headers['www-authenticate']);
     const basic = basicAuthorization(target);
 
     if (challenge?.scheme === 'basic') {
-      if (basic === undefined) return { ...first, auth: 'basic', presentedCredentials: false };
+      if (basic === undefined)
+        return { answer: { ...first, auth: 'basic', presentedCredentials: false } };
       return {
-        ...(await send({ authorization: basic })),
-        auth: 'basic',
-        presentedCredentials: true,
+        answer: { ...(await send(call.method, basic)), auth: 'basic', presentedCredentials: true },
+        authorization: basic,
       };
     }
     if (challenge?.scheme === 'bearer') {
-      const token = await this.fetchToken(target, challenge.params, call.scope, basic);
+      const presentedCredentials = basic !== undefined;
+      const token = await this.fetchToken(target, challenge.params, call.scope, basic, deadline);
       if (typeof token !== 'string')
-        return { ...token, auth: 'bearer', presentedCredentials: basic !== undefined };
-      const answer = await send({ authorization: `Bearer ${token}` });
-      return { ...answer, auth: 'bearer', presentedCredentials: basic !== undefined };
+        return { answer: { ...token, auth: 'bearer', presentedCredentials } };
+      const authorization = `Bearer ${token}`;
+      return {
+        answer: {
+          ...(await send(call.method, authorization)),
+          auth: 'bearer',
+          presentedCredentials,
+        },
+        authorization,
+      };
     }
-    return { ...first, auth: null, presentedCredentials: false };
+    return { answer: { ...first, auth: null, presentedCredentials: false } };
   }
 
   /** The token, or the token server's refusal as the answer to report. */
@@ -79,8 +114,15 @@ export class RegistryClient {
     challenge: Record<string, string>,
     scope: string | undefined,
     basic: string | undefined,
+    deadline: AbortSignal,
   ): Promise<string | OutboundResponse> {
     const realm = parseRealm(challenge.realm);
+    if (basic !== undefined && realm.protocol === 'http:' && target.url.startsWith('https:')) {
+      throw new OutboundError(
+        'unreachable',
+        `The registry's token server ${realm.host} is plain HTTP; the credentials are not sent there.`,
+      );
+    }
     if (challenge.service !== undefined) realm.searchParams.set('service', challenge.service);
     const wanted = scope ?? challenge.scope;
     if (wanted !== undefined) realm.searchParams.set('scope', wanted);
@@ -88,19 +130,16 @@ export class RegistryClient {
       method: 'GET',
       url: realm.href,
       headers: basic === undefined ? {} : { authorization: basic },
-      tls: tlsOf(target),
+      tls: target,
+      deadline,
     });
-    if (answer.status < 200 || answer.status >= 300) return answer;
+    if (!isSuccess(answer.status)) return answer;
     const token = readToken(answer.body);
     if (token === undefined) {
       throw new OutboundError('unreachable', `The token server at ${realm.host} sent no token.`);
     }
     return token;
   }
-}
-
-function tlsOf(target: RegistryTarget): { caCertificate: string | null; insecure: boolean } {
-  return { caCertificate: target.caCertificate, insecure: target.insecure };
 }
 
 function basicAuthorization({ username, password }: RegistryTarget): string | undefined {

@@ -5,20 +5,6 @@ import { NativeReads } from '../database/native-reads';
 import { TransactionRunner } from '../database/transaction-runner';
 import { ImageRegistry } from './image-registry.entity';
 
-/** The columns every read loads; the password and the name key only where asked for. */
-const PUBLIC_COLUMNS = {
-  id: true,
-  name: true,
-  url: true,
-  username: true,
-  isDefault: true,
-  description: true,
-  insecure: true,
-  caCertificate: true,
-  createdAt: true,
-  updatedAt: true,
-} as const;
-
 /** The public columns, for the hot reads that bypass TypeORM's query building. */
 const SELECT_REGISTRY =
   'SELECT id, name, url, username, is_default, description, insecure, ca_certificate, created_at, updated_at FROM image_registries';
@@ -98,32 +84,21 @@ export class ImageRegistriesRepository {
   }
 
   /** The registry with its decrypted password, for the calls that need the credentials. */
-  findWithCredentials(id: number): Promise<ImageRegistry | undefined> {
-    return this.findOneWithCredentials({ id });
-  }
-
-  /** The default registry with its decrypted password. */
-  findDefaultWithCredentials(): Promise<ImageRegistry | undefined> {
-    return this.findOneWithCredentials({ isDefault: true });
-  }
-
-  private async findOneWithCredentials(
-    where: { id: number } | { isDefault: true },
-  ): Promise<ImageRegistry | undefined> {
-    const registry = await this.registries.findOne({
-      where,
-      select: { password: true, ...PUBLIC_COLUMNS },
-    });
+  async findWithCredentials(id: number): Promise<ImageRegistry | undefined> {
+    const registry = await this.registries
+      .createQueryBuilder('registry')
+      .addSelect('registry.password')
+      .where('registry.id = :id', { id })
+      .getOne();
     return registry ?? undefined;
   }
 
-  /** The registries whose URL is on this host[:port] (any scheme, any path), with credentials. */
+  /** The registries whose URL is on this host[:port] (any scheme, any path). */
   async findByHost(host: string): Promise<ImageRegistry[]> {
     // '!' escapes LIKE wildcards alike on both databases; a backslash does not.
     const prefix = (scheme: string): string => `${scheme}://${host.replace(/[!%_]/g, '!$&')}`;
     const candidates = await this.registries
       .createQueryBuilder('registry')
-      .addSelect('registry.password')
       .where("registry.url LIKE :https ESCAPE '!' OR registry.url LIKE :http ESCAPE '!'", {
         https: `${prefix('https')}%`,
         http: `${prefix('http')}%`,

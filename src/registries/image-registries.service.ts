@@ -143,6 +143,6 @@ function notFound(id: number): NotFoundException {
   return new NotFoundException(`Image registry ${id} not found`);
 }
 
-function passwordWithoutUsername(): BadRequestException {
+export function passwordWithoutUsername(): BadRequestException {
   return new BadRequestException(['password requires a username']);
 }
