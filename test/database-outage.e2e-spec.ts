@@ -77,6 +77,9 @@ async function eventually(probe: () => Promise<boolean>, withinMs: number): Prom
     const ready = await timed(() => api().get('/health/ready').timeout(ANSWER_WITHIN_MS));
     expect(ready.result.status).toBe(503);
     expect(ready.ms).toBeLessThan(ANSWER_WITHIN_MS);
+    // Only statuses: the driver's message (hosts, the database user) is not for callers.
+    const down = { database: { status: 'down' } };
+    expect(ready.result.body).toEqual({ status: 'error', info: {}, error: down, details: down });
   }
 
   async function expectRecovery(): Promise<void> {

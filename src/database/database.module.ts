@@ -18,7 +18,13 @@ import { runMigrations } from './run-migrations';
       }),
       dataSourceFactory: async (options?: DataSourceOptions) => {
         const dataSource = await new DataSource(options!).initialize();
-        await runMigrations(dataSource);
+        try {
+          await runMigrations(dataSource);
+        } catch (error) {
+          // Nest retries the factory: each attempt must not leave a pool behind.
+          await dataSource.destroy();
+          throw error;
+        }
         // After the migrations, which may rightly wait long for the lock or an ALTER.
         if (dataSource.options.type === 'mysql') enforceQueryDeadline(dataSource);
         return dataSource;
