@@ -111,16 +111,10 @@ export class ImageRegistriesRepository {
   insert(registry: NewImageRegistry): Promise<ImageRegistry> {
     return this.transactions.run(async (manager) => {
       if (registry.isDefault) await this.clearDefault(manager);
-      // Every column is given, so TypeORM's re-read of the defaulted ones would be a wasted query.
-      const result = await manager
-        .createQueryBuilder()
-        .insert()
-        .into(ImageRegistry)
-        .values(registry)
-        .updateEntity(false)
-        .execute();
+      const result = await manager.insert(ImageRegistry, { ...registry });
       await changeCount(manager, +1);
-      return withoutSecrets({ ...registry, id: insertedId(result.raw) });
+      const id = Number((result.identifiers[0] as { id: number }).id);
+      return withoutSecrets({ ...registry, id });
     });
   }
 
@@ -164,13 +158,6 @@ export class ImageRegistriesRepository {
 /** After the row itself, so that every writer takes the row lock first and the count lock second. */
 async function changeCount(manager: EntityManager, delta: 1 | -1): Promise<void> {
   await manager.query('UPDATE image_registry_count SET total = total + ? WHERE id = 1', [delta]);
-}
-
-/** The new row's id as the driver reports it: mysql2's `insertId`, better-sqlite3's rowid. */
-function insertedId(raw: unknown): number {
-  return Number(
-    typeof raw === 'object' && raw !== null ? (raw as { insertId: number }).insertId : raw,
-  );
 }
 
 function withoutSecrets(registry: ImageRegistry): ImageRegistry {

@@ -41,10 +41,12 @@ export class ImageRegistry {
   @Column({ name: 'is_default', type: 'boolean', nullable: true, transformer: defaultFlag })
   isDefault!: boolean;
 
-  @Column({ type: 'varchar', length: 500, default: '' })
+  // No column declares a default: the migrations own the schema, and a declared default would
+  // make TypeORM read every inserted row back for it.
+  @Column({ type: 'varchar', length: 500 })
   description!: string;
 
-  @Column({ type: 'boolean', default: false })
+  @Column({ type: 'boolean' })
   insecure!: boolean;
 
   /** PEM certificates of a private CA to trust for this registry; not secret. */
