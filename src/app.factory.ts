@@ -2,15 +2,15 @@ import { ConsoleLogger, type LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from './app.module';
-import type { AppConfig, LogLevelName } from './config/app-config';
+import type { AppConfig } from './config/app-config';
+import { LOG_LEVELS } from './config/environment';
 import { acceptJsonBodiesOnly, MAX_BODY_BYTES } from './common/request-bodies';
 import { setUpSwagger } from './docs/swagger';
 import { TOTAL_COUNT_HEADER } from './registries/image-registries.controller';
 
-const LEVELS: LogLevelName[] = ['error', 'warn', 'log', 'debug', 'verbose'];
-
-export function createLogger(config: AppConfig): ConsoleLogger {
-  const logLevels: LogLevel[] = ['fatal', ...LEVELS.slice(0, LEVELS.indexOf(config.logLevel) + 1)];
+function createLogger(config: AppConfig): ConsoleLogger {
+  const upTo = LOG_LEVELS.indexOf(config.logLevel) + 1;
+  const logLevels: LogLevel[] = ['fatal', ...LOG_LEVELS.slice(0, upTo)];
   return new ConsoleLogger({ json: config.production, logLevels });
 }
 

@@ -1,4 +1,5 @@
 import { createPublicKey, KeyObject } from 'node:crypto';
+import { decode } from 'jsonwebtoken';
 import { JwksClient } from 'jwks-rsa';
 import type { JwtConfig } from '../config/app-config';
 
@@ -21,7 +22,7 @@ export function signingKeyResolver(config: JwtConfig): SigningKeyResolver {
       : new JwksClient({ jwksUri: config.jwksUri, cache: true, rateLimit: true, timeout: 5_000 });
 
   return (rawToken) => {
-    const header = decodeHeader(rawToken);
+    const header = decode(rawToken, { complete: true })?.header;
     if (header === undefined) throw new UnusableTokenError('malformed token');
     if (header.alg === 'HS256' && config.secret !== undefined) return config.secret;
     if (header.alg !== 'RS256' && header.alg !== 'ES256') {
@@ -39,13 +40,4 @@ export function signingKeyResolver(config: JwtConfig): SigningKeyResolver {
       },
     );
   };
-}
-
-function decodeHeader(rawToken: string): { alg?: string; kid?: string } | undefined {
-  try {
-    const header: unknown = JSON.parse(Buffer.from(rawToken.split('.')[0], 'base64url').toString());
-    return typeof header === 'object' && header !== null ? header : undefined;
-  } catch {
-    return undefined;
-  }
 }

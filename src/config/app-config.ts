@@ -3,7 +3,13 @@ import { resolve } from 'node:path';
 import type { Algorithm } from 'jsonwebtoken';
 import { KeyRing } from '../crypto/key-ring';
 import { developmentSecret } from './development-secrets';
-import { ConfigurationError, Environment, validateEnvironment } from './environment';
+import {
+  ConfigurationError,
+  Environment,
+  EnvironmentVariables,
+  type LogLevelName,
+  validateEnvironment,
+} from './environment';
 
 export type DatabaseConfig =
   { type: 'sqlite'; path: string } | { type: 'mysql'; url: string; poolSize: number };
@@ -23,8 +29,6 @@ export interface OutboundConfig {
   /** The whole call, redirects and token requests included. */
   timeoutMs: number;
 }
-
-export type LogLevelName = 'error' | 'warn' | 'log' | 'debug' | 'verbose';
 
 export interface AppConfig {
   production: boolean;
@@ -48,10 +52,13 @@ const ENCRYPTION_KEY_FILE = 'encryption.key';
 const JWT_SECRET_FILE = 'jwt.secret';
 
 export function loadDatabaseConfig(env: Environment): DatabaseConfig {
-  const variables = validateEnvironment(env);
+  return databaseConfig(validateEnvironment(env));
+}
+
+function databaseConfig(variables: EnvironmentVariables): DatabaseConfig {
   const url = variables.DATABASE_URL;
   if (url === undefined) {
-    return { type: 'sqlite', path: resolve(dataDirectory(env), 'image-registry.sqlite') };
+    return { type: 'sqlite', path: resolve(dataDirectory(variables), 'image-registry.sqlite') };
   }
   if (url.startsWith('sqlite:'))
     return { type: 'sqlite', path: resolve(url.slice('sqlite:'.length)) };
@@ -74,7 +81,7 @@ export function loadAppConfig(env: Environment): AppConfig {
     }
   }
 
-  const dataDir = dataDirectory(env);
+  const dataDir = dataDirectory(variables);
   const developmentSecretFiles: string[] = [];
   const developmentSecretVariables: string[] = [];
   const fromDataDir = (variable: string, file: string, bytes: number): string => {
@@ -93,7 +100,7 @@ export function loadAppConfig(env: Environment): AppConfig {
     production,
     port: variables.PORT ?? 3000,
     host: variables.HOST ?? '0.0.0.0',
-    database: loadDatabaseConfig(env),
+    database: databaseConfig(variables),
     jwt: jwtConfig(jwtSecret, variables.JWT_PUBLIC_KEY, variables.JWT_JWKS_URI, variables),
     keyRing: keyRing(encryptionKey, variables.ENCRYPTION_PREVIOUS_KEYS),
     corsOrigins: splitList(variables.CORS_ORIGINS),
@@ -101,14 +108,14 @@ export function loadAppConfig(env: Environment): AppConfig {
       connectTimeoutMs: variables.OUTBOUND_CONNECT_TIMEOUT_MS ?? 3_000,
       timeoutMs: variables.OUTBOUND_TIMEOUT_MS ?? 10_000,
     },
-    logLevel: (variables.LOG_LEVEL ?? 'log') as LogLevelName,
+    logLevel: variables.LOG_LEVEL ?? 'log',
     developmentSecretFiles,
     developmentSecretVariables,
   };
 }
 
-function dataDirectory(env: Environment): string {
-  return resolve(env.DATA_DIR || 'data');
+function dataDirectory(variables: EnvironmentVariables): string {
+  return resolve(variables.DATA_DIR || 'data');
 }
 
 function splitList(value: string | undefined): string[] {

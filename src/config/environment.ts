@@ -17,6 +17,10 @@ export type Environment = Record<string, string | undefined>;
 
 export class ConfigurationError extends Error {}
 
+/** From the most to the least severe; a level includes those before it. */
+export const LOG_LEVELS = ['error', 'warn', 'log', 'debug', 'verbose'] as const;
+export type LogLevelName = (typeof LOG_LEVELS)[number];
+
 /** Every environment variable the service reads; validated once, before anything starts. */
 export class EnvironmentVariables {
   @IsOptional()
@@ -84,8 +88,8 @@ export class EnvironmentVariables {
   CORS_ORIGINS?: string;
 
   @IsOptional()
-  @IsIn(['error', 'warn', 'log', 'debug', 'verbose'])
-  LOG_LEVEL?: string;
+  @IsIn(LOG_LEVELS)
+  LOG_LEVEL?: LogLevelName;
 
   @IsOptional()
   @IsString()

@@ -24,7 +24,6 @@ export interface OutboundTls {
 export interface OutboundRequest {
   method: 'GET' | 'HEAD';
   url: string;
-  /** Lower-case names. */
   headers?: Record<string, string>;
   tls: OutboundTls;
   /** The total deadline, shared by the requests of one operation; one of its own otherwise. */
@@ -65,7 +64,10 @@ export class OutboundHttp implements OnModuleDestroy {
 
   async send(outbound: OutboundRequest): Promise<OutboundResponse> {
     const deadline = outbound.deadline ?? this.deadline();
-    const headers = { ...outbound.headers };
+    // Lower-cased, so that the authorization header is found below however the caller spelled it.
+    const headers = Object.fromEntries(
+      Object.entries(outbound.headers ?? {}).map(([name, value]) => [name.toLowerCase(), value]),
+    );
     const origin = new URL(outbound.url).origin;
     let url = new URL(outbound.url);
     for (let redirects = 0; ; redirects += 1) {

@@ -13,6 +13,8 @@ const KEY_BYTES = 32;
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
 const KEY_ID_BYTES = 8;
+/** `v1:` and the key id in hex and `:`: what every value encrypted with one key starts with. */
+export const KEY_PREFIX_LENGTH = `${VERSION}:`.length + KEY_ID_BYTES * 2 + 1;
 const KEY_ID_PATTERN = /^[0-9a-f]{16}$/;
 const UNKNOWN_KEY_ID = 'unknown';
 // Domain separation: the key id is a hash of the key, and must never coincide with any other

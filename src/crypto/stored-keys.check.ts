@@ -1,9 +1,11 @@
 import type { DataSource } from 'typeorm';
 import { ConfigurationError } from '../config/environment';
-import { DecryptionFailedError, KeyRing, UnknownEncryptionKeyError } from './key-ring';
-
-/** `v1:` + 16 hex digits of key id + `:`: what every value encrypted with one key starts with. */
-const KEY_PREFIX_LENGTH = 20;
+import {
+  DecryptionFailedError,
+  KEY_PREFIX_LENGTH,
+  KeyRing,
+  UnknownEncryptionKeyError,
+} from './key-ring';
 
 /**
  * Proves at start-up that the configured keys can read what is stored: one row per key id found in
@@ -14,16 +16,13 @@ export async function verifyStoredPasswordsDecrypt(
   dataSource: DataSource,
   keyRing: KeyRing,
 ): Promise<void> {
-  const samples = await dataSource.query<{ id: number }[]>(
-    `SELECT MIN(id) AS id FROM image_registries WHERE password IS NOT NULL GROUP BY SUBSTR(password, 1, ${KEY_PREFIX_LENGTH})`,
+  // One query, so that a row deleted meanwhile by another instance cannot leave a gap.
+  const samples = await dataSource.query<{ password: string }[]>(
+    `SELECT password FROM image_registries WHERE id IN (SELECT MIN(id) FROM image_registries WHERE password IS NOT NULL GROUP BY SUBSTR(password, 1, ${KEY_PREFIX_LENGTH}))`,
   );
-  for (const { id } of samples) {
-    const [row] = await dataSource.query<{ password: string }[]>(
-      'SELECT password FROM image_registries WHERE id = ?',
-      [id],
-    );
+  for (const { password } of samples) {
     try {
-      keyRing.decrypt(row.password);
+      keyRing.decrypt(password);
     } catch (error) {
       throw new ConfigurationError(explain(error, keyRing));
     }
