@@ -11,7 +11,7 @@ import { STATUS_CODES } from 'node:http';
 import { isDatabaseUnavailable } from '../database/database-errors';
 import { bodyRefusalMessage } from './request-bodies';
 
-export interface ErrorBody {
+interface ErrorBody {
   statusCode: number;
   error: string;
   message: string | string[];
@@ -57,6 +57,6 @@ export class AllExceptionsFilter implements ExceptionFilter {
   }
 }
 
-export function errorBody(status: number, message: string | string[]): ErrorBody {
+function errorBody(status: number, message: string | string[]): ErrorBody {
   return { statusCode: status, error: STATUS_CODES[status] ?? 'Error', message };
 }

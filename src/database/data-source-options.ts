@@ -16,8 +16,8 @@ export function dataSourceOptions(database: DatabaseConfig): DataSourceOptions {
     migrationsTableName: 'schema_migrations',
     synchronize: false,
     migrationsRun: false,
+    // A logger object gets every event; it decides itself what to print (and never parameters).
     logger: new SafeTypeOrmLogger(),
-    logging: ['error', 'warn', 'migration'] as ('error' | 'warn' | 'migration')[],
   };
   if (database.type === 'sqlite') {
     mkdirSync(dirname(database.path), { recursive: true });

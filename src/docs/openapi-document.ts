@@ -56,7 +56,7 @@ function describeSecurity(document: OpenAPIObject): void {
 }
 
 /** The same value with every object's keys in order, so that the committed file diffs cleanly. */
-export function sortKeysDeep(value: unknown): unknown {
+function sortKeysDeep(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortKeysDeep);
   if (value === null || typeof value !== 'object') return value;
   return Object.fromEntries(
