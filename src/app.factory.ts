@@ -4,9 +4,9 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { AppModule } from './app.module';
 import type { AppConfig } from './config/app-config';
 import { LOG_LEVELS } from './config/environment';
+import { corsOptions } from './common/cors';
 import { acceptJsonBodiesOnly, MAX_BODY_BYTES } from './common/request-bodies';
 import { setUpSwagger } from './docs/swagger';
-import { TOTAL_COUNT_HEADER } from './registries/image-registries.controller';
 
 function createLogger(config: AppConfig): ConsoleLogger {
   const upTo = LOG_LEVELS.indexOf(config.logLevel) + 1;
@@ -38,10 +38,7 @@ export async function createApp(
     logger,
   });
   acceptJsonBodiesOnly(app.getHttpAdapter().getInstance());
-  app.enableCors({
-    origin: config.corsOrigins.length > 0 ? config.corsOrigins : false,
-    exposedHeaders: [TOTAL_COUNT_HEADER],
-  });
+  app.enableCors(corsOptions(config.corsOrigins));
   app.enableShutdownHooks();
   setUpSwagger(app);
   return app;

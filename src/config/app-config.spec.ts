@@ -304,5 +304,27 @@ describe('loadAppConfig', () => {
         'https://b.example.com',
       ]);
     });
+
+    it('takes each origin as a browser sends it', () => {
+      const origins = 'HTTPS://Console.Example.com:443/, http://127.0.0.1:8080';
+      expect(load(complete({ CORS_ORIGINS: origins })).corsOrigins).toEqual([
+        'https://console.example.com',
+        'http://127.0.0.1:8080',
+      ]);
+    });
+
+    it.each([
+      '*',
+      'console.example.com',
+      'https://console.example.com/app',
+      'https://console.example.com?x=1',
+      'https://user@console.example.com',
+      'ftp://console.example.com',
+    ])('refuses %s, naming CORS_ORIGINS', (origin) => {
+      const error = configurationError(
+        complete({ CORS_ORIGINS: `https://ok.example.com,${origin}` }),
+      );
+      expect(error.message).toMatch(/^CORS_ORIGINS: ".*" is not an origin/);
+    });
   });
 });

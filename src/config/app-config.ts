@@ -103,7 +103,7 @@ export function loadAppConfig(env: Environment): AppConfig {
     database: databaseConfig(variables),
     jwt: jwtConfig(jwtSecret, variables.JWT_PUBLIC_KEY, variables.JWT_JWKS_URI, variables),
     keyRing: keyRing(encryptionKey, variables.ENCRYPTION_PREVIOUS_KEYS),
-    corsOrigins: splitList(variables.CORS_ORIGINS),
+    corsOrigins: splitList(variables.CORS_ORIGINS).map(corsOrigin),
     outbound: {
       connectTimeoutMs: variables.OUTBOUND_CONNECT_TIMEOUT_MS ?? 3_000,
       timeoutMs: variables.OUTBOUND_TIMEOUT_MS ?? 10_000,
@@ -123,6 +123,27 @@ function splitList(value: string | undefined): string[] {
     .split(',')
     .map((item) => item.trim())
     .filter((item) => item !== '');
+}
+
+/**
+ * An origin as browsers send it in the Origin header (lower-case host, no default port), so that
+ * `https://Console.example.com:443/` still matches; anything else could never match and is refused.
+ */
+function corsOrigin(value: string): string {
+  const refuse = (): never => {
+    throw new ConfigurationError(
+      `CORS_ORIGINS: "${value}" is not an origin; give scheme://host[:port] with nothing after it, e.g. https://console.example.com`,
+    );
+  };
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return refuse();
+  }
+  const bare = url.pathname === '/' && url.search === '' && url.hash === '' && url.username === '';
+  if (!['http:', 'https:'].includes(url.protocol) || !bare || url.password !== '') refuse();
+  return url.origin;
 }
 
 function keyRing(current: string, previous: string | undefined): KeyRing {

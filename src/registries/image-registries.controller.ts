@@ -16,6 +16,7 @@ import type { FastifyReply } from 'fastify';
 import { RequireScopes } from '../auth/auth.decorators';
 import { Scope } from '../auth/scopes';
 import { ApiIdParam } from '../common/api-id-param';
+import { TOTAL_COUNT_HEADER } from '../common/http-headers';
 import { ParseIdPipe } from '../common/parse-id.pipe';
 import { ApiErrorResponses } from '../docs/api-responses';
 import { CreateImageRegistryDto } from './dto/create-image-registry.dto';
@@ -24,7 +25,6 @@ import { ListImageRegistriesQueryDto } from './dto/list-image-registries-query.d
 import { UpdateImageRegistryDto } from './dto/update-image-registry.dto';
 import { ImageRegistriesService } from './image-registries.service';
 
-export const TOTAL_COUNT_HEADER = 'X-Total-Count';
 export const REGISTRIES_TAG = 'image-registries';
 
 @ApiTags(REGISTRIES_TAG)
