@@ -6,8 +6,8 @@ import tseslint from 'typescript-eslint';
 export default tseslint.config(
   {
     ignores: [
-      'clients/typescript/schema.d.ts',
-      'dist/**',
+      'clients/typescript/schema.ts',
+      '**/dist/**',
       'node_modules/**',
       'coverage/**',
       'data/**',

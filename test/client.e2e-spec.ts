@@ -3,7 +3,7 @@ import {
   type ApiError,
   createImageRegistryClient,
   type ImageRegistryClient,
-} from '../clients/typescript';
+} from '../clients/typescript/index';
 import { describeEachDatabase } from './support/test-app';
 import { READ, token, WRITE } from './support/tokens';
 

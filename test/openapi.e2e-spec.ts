@@ -9,7 +9,7 @@ import { serializeOpenApiDocument } from '../src/docs/openapi-document';
 import { startApp } from './support/test-app';
 
 const ROOT = resolve(__dirname, '..');
-const CLIENT_SCHEMA_FILE = 'clients/typescript/schema.d.ts';
+const CLIENT_SCHEMA_FILE = 'clients/typescript/schema.ts';
 const REGENERATE = 'run `npm run openapi` and commit the result';
 
 const committed = (file: string): string => readFileSync(join(ROOT, file), 'utf8');
@@ -21,16 +21,23 @@ function generateClientSchema(): string {
     copyFileSync(join(ROOT, OPENAPI_FILE), join(directory, 'openapi.json'));
     writeFileSync(
       join(directory, 'redocly.yaml'),
-      'apis:\n  main:\n    root: openapi.json\n    x-openapi-ts:\n      output: schema.d.ts\n',
+      'apis:\n  main:\n    root: openapi.json\n    x-openapi-ts:\n      output: schema.ts\n',
     );
     execFileSync(process.execPath, [join(ROOT, 'node_modules/openapi-typescript/bin/cli.js')], {
       cwd: directory,
       stdio: 'pipe',
     });
-    return readFileSync(join(directory, 'schema.d.ts'), 'utf8');
+    return readFileSync(join(directory, 'schema.ts'), 'utf8');
   } finally {
     rmSync(directory, { recursive: true, force: true });
   }
+}
+
+/** Every schema object anywhere in the document: whatever has a `type` or an `enum`. */
+function schemasIn(value: unknown): Record<string, unknown>[] {
+  if (value === null || typeof value !== 'object') return [];
+  const own = 'type' in value || 'enum' in value ? [value as Record<string, unknown>] : [];
+  return [...own, ...Object.values(value).flatMap(schemasIn)];
 }
 
 /** Every `example` and `examples` value anywhere in the document. */
@@ -73,5 +80,55 @@ describe('the committed OpenAPI document and client', () => {
     expect(schemas.CreateImageRegistryRequest.properties.password.writeOnly).toBe(true);
     expect(schemas.UpdateImageRegistryRequest.properties.password.writeOnly).toBe(true);
     expect(JSON.stringify(examplesIn(document))).not.toMatch(/password/i);
+  });
+
+  describe('as mainstream client generators read it', () => {
+    interface Document {
+      servers?: unknown[];
+      tags: { name: string }[];
+      paths: Record<string, Record<string, { operationId: string; tags: string[] }>>;
+      components: { schemas: Record<string, unknown> };
+    }
+    const document = (): Document => JSON.parse(committed(OPENAPI_FILE)) as Document;
+
+    it('lists null in every nullable enum, so that null is typed', () => {
+      const nullableEnums = schemasIn(document()).filter(
+        (schema) => schema.nullable === true && Array.isArray(schema.enum),
+      );
+      expect(nullableEnums.length).toBeGreaterThan(0);
+      for (const schema of nullableEnums) expect(schema.enum).toContain(null);
+    });
+
+    it('types every number as an integer (the API has no fractions)', () => {
+      expect(schemasIn(document()).filter((schema) => schema.type === 'number')).toEqual([]);
+    });
+
+    it('names no server: a relative `/` makes some generators call `//api/v1/…`', () => {
+      expect(document().servers).toBeUndefined();
+    });
+
+    it('names no schema after a JavaScript global (Error, Response, …)', () => {
+      const globals = new Set(Object.getOwnPropertyNames(globalThis));
+      const shadowing = Object.keys(document().components.schemas).filter((name) =>
+        globals.has(name),
+      );
+      expect(shadowing).toEqual([]);
+      expect(
+        Object.keys(document().components.schemas).filter((name) => /Dto$/.test(name)),
+      ).toEqual([]);
+    });
+
+    it('gives every operation one declared tag and a unique operationId', () => {
+      const { paths, tags } = document();
+      const declared = tags.map((tag) => tag.name);
+      const operations = Object.values(paths).flatMap((item) => Object.values(item));
+      for (const operation of operations) {
+        expect(operation.tags).toHaveLength(1);
+        expect(declared).toContain(operation.tags[0]);
+        expect(operation.operationId).toMatch(/^[a-z][A-Za-z]+$/);
+      }
+      const ids = operations.map((operation) => operation.operationId);
+      expect(new Set(ids).size).toBe(ids.length);
+    });
   });
 });

@@ -1,11 +1,11 @@
 import createClient, { type Client, type ClientOptions, type Middleware } from 'openapi-fetch';
-import type { components, paths } from './schema';
+import type { components, paths } from './schema.js';
 
-export type { components, operations, paths } from './schema';
+export type { components, operations, paths } from './schema.js';
 export type ImageRegistry = components['schemas']['ImageRegistry'];
 export type CreateImageRegistryRequest = components['schemas']['CreateImageRegistryRequest'];
 export type UpdateImageRegistryRequest = components['schemas']['UpdateImageRegistryRequest'];
-export type ApiError = components['schemas']['Error'];
+export type ApiError = components['schemas']['ErrorResponse'];
 
 export type ImageRegistryClient = Client<paths>;
 

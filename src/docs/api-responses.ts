@@ -8,9 +8,14 @@ import {
   getSchemaPath,
 } from '@nestjs/swagger';
 
-@ApiSchema({ name: 'Error', description: 'Every error response.' })
+@ApiSchema({ name: 'ErrorResponse', description: 'Every error response.' })
 export class ErrorResponseDto {
-  @ApiProperty({ description: 'The HTTP status code.', example: 404 })
+  @ApiProperty({
+    description: 'The HTTP status code.',
+    type: 'integer',
+    format: 'int32',
+    example: 404,
+  })
   statusCode!: number;
 
   @ApiProperty({ description: 'The standard reason phrase of the status.', example: 'Not Found' })
@@ -68,7 +73,7 @@ const ERRORS = {
 
 export type ErrorStatus = keyof typeof ERRORS;
 
-/** Documents the error responses an operation can give, all with the Error schema. */
+/** Documents the error responses an operation can give, all with the ErrorResponse schema. */
 export function ApiErrorResponses(
   ...statuses: [ErrorStatus, ...ErrorStatus[]]
 ): MethodDecorator & ClassDecorator {

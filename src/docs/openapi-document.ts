@@ -12,7 +12,6 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .setTitle(packageJson.displayName)
     .setDescription(packageJson.description)
     .setVersion(packageJson.version)
-    .addServer('/', 'This service')
     .addTag(REGISTRIES_TAG, 'Connections to container registries and their credentials.')
     .addTag(HEALTH_TAG, 'Liveness and readiness probes; no token needed.')
     .addBearerAuth(
@@ -28,10 +27,14 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .build();
   // DocumentBuilder.setLicense always writes a url; a proprietary licence has none to give.
   config.info.license = { name: 'Proprietary' };
+  // No servers: the service runs at many addresses, so clients take the base URL from where they
+  // call it (Swagger UI: the page's own origin). A relative `/` made generators call `//api/v1/…`.
+  delete config.servers;
   const document = SwaggerModule.createDocument(app, config, {
     operationIdFactory: (_controllerKey, methodKey) => methodKey,
   });
   describeSecurity(document);
+  listNullInNullableEnums(document);
   return document;
 }
 
@@ -53,6 +56,19 @@ function describeSecurity(document: OpenAPIObject): void {
       operation.description = [operation.description, needs].filter(Boolean).join('\n\n');
     }
   }
+}
+
+/**
+ * OpenAPI 3.0 says an enum lists every allowed value, null included; without it, generators type a
+ * nullable enum (`auth` of a connection test) as never null.
+ */
+function listNullInNullableEnums(value: unknown): void {
+  if (value === null || typeof value !== 'object') return;
+  const schema = value as { nullable?: unknown; enum?: unknown };
+  if (schema.nullable === true && Array.isArray(schema.enum) && !schema.enum.includes(null)) {
+    schema.enum = [...(schema.enum as unknown[]), null];
+  }
+  Object.values(value).forEach(listNullInNullableEnums);
 }
 
 /** The same value with every object's keys in order, so that the committed file diffs cleanly. */

@@ -1,4 +1,10 @@
-import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
+import {
+  ApiExtraModels,
+  ApiProperty,
+  ApiPropertyOptional,
+  ApiSchema,
+  getSchemaPath,
+} from '@nestjs/swagger';
 import { IsIn, IsOptional } from 'class-validator';
 
 export const DOCKER_CONFIG_FORMAT = 'dockerconfigjson';
@@ -29,6 +35,10 @@ export class RegistryCredentialsDto {
   password!: string | null;
 }
 
+@ApiSchema({
+  name: 'DockerAuth',
+  description: 'How to log in to one registry, as docker login writes it.',
+})
 export class DockerAuthDto {
   @ApiProperty()
   username!: string;
@@ -40,6 +50,7 @@ export class DockerAuthDto {
   auth!: string;
 }
 
+@ApiExtraModels(DockerAuthDto)
 @ApiSchema({
   name: 'DockerConfig',
   description: 'A Docker config.json; `auths` is empty for a registry without credentials.',
@@ -47,7 +58,7 @@ export class DockerAuthDto {
 export class DockerConfigDto {
   @ApiProperty({
     type: 'object',
-    additionalProperties: { $ref: '#/components/schemas/DockerAuthDto' },
+    additionalProperties: { $ref: getSchemaPath(DockerAuthDto) },
   })
   auths!: Record<string, DockerAuthDto>;
 }

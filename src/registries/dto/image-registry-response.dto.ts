@@ -1,13 +1,21 @@
 import { ApiProperty, ApiSchema } from '@nestjs/swagger';
 import type { ImageRegistry } from '../image-registry.entity';
 
+const UNIX_SECONDS = { type: 'integer', format: 'int64', example: 1705305600 } as const;
+
 /** A registry as callers see it. It has no password field, by construction. */
 @ApiSchema({
   name: 'ImageRegistry',
   description: 'A registry as callers see it; it never carries a password.',
 })
 export class ImageRegistryResponseDto {
-  @ApiProperty({ description: 'Assigned by the service.', example: 1, minimum: 1 })
+  @ApiProperty({
+    description: 'Assigned by the service.',
+    type: 'integer',
+    format: 'int32',
+    minimum: 1,
+    example: 1,
+  })
   id!: number;
 
   @ApiProperty({ example: 'docker-hub' })
@@ -36,10 +44,10 @@ export class ImageRegistryResponseDto {
   })
   ca_certificate!: string | null;
 
-  @ApiProperty({ description: 'Unix seconds.', example: 1705305600 })
+  @ApiProperty({ description: 'Unix seconds.', ...UNIX_SECONDS })
   created_at!: number;
 
-  @ApiProperty({ description: 'Unix seconds; moves on every change.', example: 1705305600 })
+  @ApiProperty({ description: 'Unix seconds; moves on every change.', ...UNIX_SECONDS })
   updated_at!: number;
 }
 
