@@ -9,8 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { type Algorithm, sign } from 'jsonwebtoken';
 import request, { type Response } from 'supertest';
 import type { Environment } from '../src/config/environment';
-import { createTestDatabase, type TestDatabase } from './support/databases';
-import { startApp, type TestApp } from './support/test-app';
+import { appOnSqlite, type TestApp } from './support/test-app';
 import { CREDENTIALS, READ, TEST_JWT_SECRET, WRITE } from './support/tokens';
 
 const LIST = '/api/v1/image-registries';
@@ -66,24 +65,6 @@ function tampered(): string {
 // ---------------------------------------------------------------------------------------------
 // Application and requests
 
-/** Starts the application on a fresh SQLite file for the enclosing describe block. */
-function appWith(env: Environment | (() => Environment) = {}): () => TestApp {
-  let database: TestDatabase | undefined;
-  let app: TestApp | undefined;
-  beforeAll(async () => {
-    database = await createTestDatabase('sqlite');
-    app = await startApp(database.url, typeof env === 'function' ? env() : env);
-  });
-  afterAll(async () => {
-    await app?.close();
-    await database?.drop();
-  });
-  return () => {
-    if (app === undefined) throw new Error('the application did not start');
-    return app;
-  };
-}
-
 /** Settings that leave the public key or the JWKS as the only way to verify a token. */
 const WITHOUT_SECRET: Environment = { JWT_SECRET: undefined };
 
@@ -126,7 +107,7 @@ async function expectForbidden(app: () => TestApp, token: string, method: Method
 // ---------------------------------------------------------------------------------------------
 
 describe('authentication with JWT_SECRET (HS256)', () => {
-  const app = appWith();
+  const app = appOnSqlite();
 
   it('answers 401 with a bare Bearer challenge when there is no token', async () => {
     const response = await call(app).expect(401);
@@ -190,7 +171,7 @@ describe('authentication with JWT_SECRET (HS256)', () => {
 });
 
 describe('scopes', () => {
-  const app = appWith();
+  const app = appOnSqlite();
   const withScope = (scope: unknown): string => jwt({ scope });
 
   it.each<[Method, string]>([
@@ -238,7 +219,7 @@ describe('scopes', () => {
 describe('authentication with JWT_ISSUER and JWT_AUDIENCE', () => {
   const ISSUER = 'https://idp.example.com/';
   const AUDIENCE = 'image-registry-service';
-  const app = appWith({ JWT_ISSUER: ISSUER, JWT_AUDIENCE: AUDIENCE });
+  const app = appOnSqlite({ JWT_ISSUER: ISSUER, JWT_AUDIENCE: AUDIENCE });
 
   it.each([
     ['the right issuer and audience', { iss: ISSUER, aud: AUDIENCE }],
@@ -259,7 +240,7 @@ describe('authentication with JWT_ISSUER and JWT_AUDIENCE', () => {
 
 describe('authentication with an RSA JWT_PUBLIC_KEY (RS256)', () => {
   const { publicKey, privateKey } = rsaKeys();
-  const app = appWith({ ...WITHOUT_SECRET, JWT_PUBLIC_KEY: pem(publicKey) });
+  const app = appOnSqlite({ ...WITHOUT_SECRET, JWT_PUBLIC_KEY: pem(publicKey) });
 
   it('accepts an RS256 token signed with the matching private key', async () => {
     await expectAccepted(app, jwt({}, { key: privateKey, algorithm: 'RS256' }));
@@ -287,7 +268,7 @@ describe('authentication with an RSA JWT_PUBLIC_KEY (RS256)', () => {
 
 describe('authentication with a P-256 JWT_PUBLIC_KEY (ES256)', () => {
   const { publicKey, privateKey } = p256Keys();
-  const app = appWith({ ...WITHOUT_SECRET, JWT_PUBLIC_KEY: pem(publicKey) });
+  const app = appOnSqlite({ ...WITHOUT_SECRET, JWT_PUBLIC_KEY: pem(publicKey) });
 
   it('accepts an ES256 token signed with the matching private key', async () => {
     await expectAccepted(app, jwt({}, { key: privateKey, algorithm: 'ES256' }));
@@ -335,7 +316,7 @@ describe('authentication with JWT_JWKS_URI', () => {
     await new Promise((closed) => server.close(closed));
   });
   // Declared after the JWKS server's hooks, so it starts once the server listens.
-  const app = appWith(() => ({ ...WITHOUT_SECRET, JWT_JWKS_URI: jwksUri }));
+  const app = appOnSqlite(() => ({ ...WITHOUT_SECRET, JWT_JWKS_URI: jwksUri }));
 
   it.each<[string, Signer]>([
     [
@@ -375,7 +356,7 @@ describe('authentication with JWT_JWKS_URI', () => {
 });
 
 describe('public endpoints', () => {
-  const app = appWith();
+  const app = appOnSqlite();
 
   it('serves GET /health without a token', async () => {
     const response = await request(app().http).get('/health').expect(200);

@@ -2,10 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import request, { type Response } from 'supertest';
 import { CORS_EXPOSED_HEADERS, CORS_REQUEST_HEADERS } from '../src/common/cors';
-import type { Environment } from '../src/config/environment';
 import { OPENAPI_FILE } from '../src/docs/generate-openapi';
-import { createTestDatabase, type TestDatabase } from './support/databases';
-import { startApp, type TestApp } from './support/test-app';
+import { appOnSqlite, type TestApp } from './support/test-app';
 import { READ, token } from './support/tokens';
 
 /**
@@ -45,23 +43,6 @@ function documentedRoutes(): Route[] {
 const ROUTES = documentedRoutes();
 const ROUTE_CASES = ROUTES.map((route) => [route.method, route.path] as const);
 
-function appWith(env: Environment): () => TestApp {
-  let database: TestDatabase | undefined;
-  let app: TestApp | undefined;
-  beforeAll(async () => {
-    database = await createTestDatabase('sqlite');
-    app = await startApp(database.url, env);
-  });
-  afterAll(async () => {
-    await app?.close();
-    await database?.drop();
-  });
-  return () => {
-    if (app === undefined) throw new Error('the application did not start');
-    return app;
-  };
-}
-
 /** What a browser sends before a cross-origin request with the console's headers. */
 const preflight = (app: () => TestApp, origin: string, method: string, path: string) =>
   request(app().http)
@@ -93,7 +74,7 @@ it('covers every operation of the document', () => {
 });
 
 describe('CORS with CORS_ORIGINS set', () => {
-  const app = appWith({ CORS_ORIGINS: `${CONSOLE},${SECOND_CONSOLE}` });
+  const app = appOnSqlite({ CORS_ORIGINS: `${CONSOLE},${SECOND_CONSOLE}` });
 
   it.each(ROUTE_CASES)(
     'allows a preflighted %s %s from a configured origin',
@@ -185,7 +166,7 @@ describe('CORS with CORS_ORIGINS set', () => {
 });
 
 describe('CORS without CORS_ORIGINS', () => {
-  const app = appWith({});
+  const app = appOnSqlite({});
 
   it.each([
     ['OPTIONS', 'a preflight'],

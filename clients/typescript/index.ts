@@ -5,6 +5,7 @@ export type { components, operations, paths } from './schema.js';
 export type ImageRegistry = components['schemas']['ImageRegistry'];
 export type CreateImageRegistryRequest = components['schemas']['CreateImageRegistryRequest'];
 export type UpdateImageRegistryRequest = components['schemas']['UpdateImageRegistryRequest'];
+export type ConnectionTestResult = components['schemas']['ConnectionTestResult'];
 export type ApiError = components['schemas']['ErrorResponse'];
 
 export type ImageRegistryClient = Client<paths>;

@@ -84,3 +84,25 @@ export function describeEachDatabase(
     });
   }
 }
+
+/**
+ * A running application on a fresh SQLite database for the enclosing describe block, for suites
+ * about the HTTP edge (auth, CORS) that behaves the same on every database. `env` may be a
+ * function, read when the block starts (after servers it names are up).
+ */
+export function appOnSqlite(env: Environment | (() => Environment) = {}): () => TestApp {
+  let database: TestDatabase | undefined;
+  let app: TestApp | undefined;
+  beforeAll(async () => {
+    database = await createTestDatabase('sqlite');
+    app = await startApp(database.url, typeof env === 'function' ? env() : env);
+  });
+  afterAll(async () => {
+    await app?.close();
+    await database?.drop();
+  });
+  return () => {
+    if (app === undefined) throw new Error('the application did not start');
+    return app;
+  };
+}
