@@ -1,11 +1,9 @@
 # syntax=docker/dockerfile:1
 
-# Build: compile TypeScript (and better-sqlite3's native addon), then drop dev dependencies.
-FROM node:20-bookworm-slim AS build
+# Build: compile TypeScript, then drop dev dependencies (better-sqlite3 ships its native addon
+# prebuilt, as N-API binaries for glibc and musl on x64 and arm64: nothing is compiled here).
+FROM node:24-bookworm-slim AS build
 WORKDIR /app
-RUN apt-get update \
-  && apt-get install -y --no-install-recommends python3 make g++ \
-  && rm -rf /var/lib/apt/lists/*
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ormconfig.ts ./
@@ -14,7 +12,7 @@ RUN npm run build && npm prune --omit=dev
 
 # Run: production dependencies and compiled code only, as the unprivileged node user. The service
 # applies pending migrations itself at start-up.
-FROM node:20-bookworm-slim
+FROM node:24-bookworm-slim
 ENV NODE_ENV=production \
     PORT=3000
 WORKDIR /app

@@ -1,6 +1,6 @@
 /** @type {import('jest').Config['transform']} */
 const transform = {
-  '^.+\\.(t|j|mj)s$': [
+  '^.+\\.ts$': [
     '@swc/jest',
     {
       jsc: {
@@ -13,13 +13,10 @@ const transform = {
   ],
 };
 
-// NestJS 12 and a few of its dependencies ship ES modules. Node 20 loads them from CommonJS
-// natively, but Jest's module loader cannot, so Jest compiles these packages to CommonJS like our
-// own sources, wherever they are nested (the last node_modules segment decides).
-const ESM_PACKAGES = ['@nestjs', 'uid', 'file-type', 'load-esm', 'jose', 'content-disposition'];
-const transformIgnorePatterns = [
-  `/node_modules/(?!(${ESM_PACKAGES.join('|')})/)(?!.*/node_modules/)`,
-];
+// NestJS 12 and a few of its dependencies ship ES modules, which the CommonJS application loads
+// through Node's require(esm). Jest does the same natively on Node 24 through its VM modules, which
+// is why `npm test` runs Node with --experimental-vm-modules: the tests run those packages as
+// published, as production does, not a compiled copy.
 
 /** @type {import('jest').Config} */
 module.exports = {
@@ -31,7 +28,6 @@ module.exports = {
       roots: ['<rootDir>/src'],
       testMatch: ['**/*.spec.ts'],
       transform,
-      transformIgnorePatterns,
     },
     {
       displayName: 'e2e',
@@ -40,7 +36,6 @@ module.exports = {
       testMatch: ['**/*.e2e-spec.ts'],
       globalSetup: '<rootDir>/test/support/global-setup.ts',
       transform,
-      transformIgnorePatterns,
     },
   ],
 };

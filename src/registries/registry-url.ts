@@ -1,4 +1,5 @@
 import { BlockList, isIP } from 'node:net';
+import { domainToUnicode } from 'node:url';
 
 export const DOCKER_HUB_URL = 'https://registry-1.docker.io';
 
@@ -91,11 +92,24 @@ function authorityOf(afterScheme: string): string {
 }
 
 function parseUrl(raw: string): URL {
+  let url: URL;
   try {
-    return new URL(raw);
+    url = new URL(raw);
   } catch {
     throw new InvalidRegistryUrlError('url is not a valid URL');
   }
+  if (url.hostname.split('.').some(isUndecodablePunycode)) {
+    throw new InvalidRegistryUrlError('url is not a valid URL');
+  }
+  return url;
+}
+
+/**
+ * An `xn--` label that is not valid punycode (`xn--a`). Node 20's URL parser refused such hosts;
+ * Node 24's keeps them as they are, so the rule is checked here, the same on every runtime.
+ */
+function isUndecodablePunycode(label: string): boolean {
+  return label.startsWith('xn--') && domainToUnicode(label).startsWith('xn--');
 }
 
 /** WHATWG URL has already lower-cased scheme and host, applied punycode and dropped the default port. */
