@@ -7,7 +7,11 @@ import {
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type Algorithm, sign } from 'jsonwebtoken';
+import { AuthGuard } from '@nestjs/passport';
+import { Strategy as PassportJwtStrategy } from 'passport-jwt';
 import request, { type Response } from 'supertest';
+import { JwtAuthGuard } from '../src/auth/jwt-auth.guard';
+import { JwtStrategy } from '../src/auth/jwt.strategy';
 import type { Environment } from '../src/config/environment';
 import { appOnSqlite, type TestApp } from './support/test-app';
 import { CREDENTIALS, READ, TEST_JWT_SECRET, WRITE } from './support/tokens';
@@ -108,6 +112,11 @@ async function expectForbidden(app: () => TestApp, token: string, method: Method
 
 describe('authentication with JWT_SECRET (HS256)', () => {
   const app = appOnSqlite();
+
+  it('verifies tokens with the passport-jwt strategy behind AuthGuard("jwt")', () => {
+    expect(Object.getPrototypeOf(JwtAuthGuard)).toBe(AuthGuard('jwt'));
+    expect(app().app.get(JwtStrategy)).toBeInstanceOf(PassportJwtStrategy);
+  });
 
   it('answers 401 with a bare Bearer challenge when there is no token', async () => {
     const response = await call(app).expect(401);

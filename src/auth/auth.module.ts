@@ -1,9 +1,10 @@
 import { Global, Module } from '@nestjs/common';
-import { TokenVerifier } from './token-verifier';
+import { JwtStrategy } from './jwt.strategy';
+import { VerifiedTokens } from './verified-tokens';
 
 @Global()
 @Module({
-  providers: [TokenVerifier],
-  exports: [TokenVerifier],
+  providers: [JwtStrategy, VerifiedTokens],
+  exports: [VerifiedTokens],
 })
 export class AuthModule {}

@@ -1,37 +1,42 @@
 import {
-  CanActivate,
-  ExecutionContext,
+  type ExecutionContext,
   ForbiddenException,
   Injectable,
   UnauthorizedException,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+import { AuthGuard } from '@nestjs/passport';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { IS_PUBLIC, REQUIRED_SCOPES } from './auth.decorators';
+import { bearerToken } from './bearer-token';
+import { JWT_STRATEGY } from './jwt.strategy';
 import type { Principal } from './principal';
 import type { Scope } from './scopes';
-import { TokenVerifier } from './token-verifier';
+import { VerifiedTokens } from './verified-tokens';
 
-const BEARER = /^Bearer[ \t]+([^ \t]+)[ \t]*$/i;
+type AuthenticatedRequest = FastifyRequest & { user?: Principal };
 
 /**
  * The global guard: every route needs a valid bearer token unless marked @Public(), and the
- * token must grant the scopes the route requires. Failures answer with the RFC 6750 challenge.
+ * token must grant the scopes the route requires. Tokens are verified by the passport-jwt
+ * strategy; one already verified is taken from VerifiedTokens. Failures answer with the RFC 6750
+ * challenge, never with passport's bare "Unauthorized".
  */
 @Injectable()
-export class JwtAuthGuard implements CanActivate {
+export class JwtAuthGuard extends AuthGuard(JWT_STRATEGY) {
   constructor(
     private readonly reflector: Reflector,
-    private readonly tokens: TokenVerifier,
-  ) {}
+    private readonly verifiedTokens: VerifiedTokens,
+  ) {
+    super();
+  }
 
-  async canActivate(context: ExecutionContext): Promise<boolean> {
+  override async canActivate(context: ExecutionContext): Promise<boolean> {
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
 
-    const request = context.switchToHttp().getRequest<FastifyRequest & { user?: Principal }>();
+    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const user = await this.authenticate(request, context);
-    request.user = user;
     const required = this.reflector.getAllAndOverride<Scope[]>(REQUIRED_SCOPES, targets) ?? [];
     const missing = required.filter((scope) => !user.scopes.has(scope));
     if (missing.length > 0) {
@@ -41,23 +46,36 @@ export class JwtAuthGuard implements CanActivate {
     return true;
   }
 
-  private async authenticate(
-    request: FastifyRequest,
+  /** Passport's verdict, turned into this API's 401s; `user` is the strategy's Principal. */
+  override handleRequest<TUser = Principal>(
+    error: unknown,
+    user: TUser | false,
+    info: unknown,
     context: ExecutionContext,
-  ): Promise<Principal> {
-    const header = request.headers.authorization;
-    if (header === undefined) {
+  ): TUser {
+    if (!error && user) return user;
+    if (context.switchToHttp().getRequest<FastifyRequest>().headers.authorization === undefined) {
       challenge(context, 'Bearer');
       throw new UnauthorizedException('A bearer token is required');
     }
-    try {
-      const token = BEARER.exec(header)?.[1];
-      if (token === undefined) throw new Error('not a bearer token');
-      return await this.tokens.verify(token);
-    } catch (error) {
-      challenge(context, 'Bearer error="invalid_token"');
-      throw new UnauthorizedException(tokenProblem(error));
+    challenge(context, 'Bearer error="invalid_token"');
+    throw new UnauthorizedException(tokenProblem(error ?? info));
+  }
+
+  private async authenticate(
+    request: AuthenticatedRequest,
+    context: ExecutionContext,
+  ): Promise<Principal> {
+    const token = bearerToken(request);
+    const remembered = token === null ? undefined : this.verifiedTokens.get(token);
+    if (remembered !== undefined) {
+      request.user = remembered;
+      return remembered;
     }
+    await super.canActivate(context);
+    const user = request.user!;
+    this.verifiedTokens.remember(token!, user);
+    return user;
   }
 }
 
