@@ -1,42 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { EntityManager, Repository } from 'typeorm';
+import { DataSource, EntityManager, Repository } from 'typeorm';
+import { EntityRows } from '../database/entity-rows';
 import { NativeReads } from '../database/native-reads';
 import { TransactionRunner } from '../database/transaction-runner';
 import { ImageRegistry } from './image-registry.entity';
 
-/** The public columns, for the hot reads that bypass TypeORM's query building. */
-const SELECT_REGISTRY =
-  'SELECT id, name, url, username, is_default, description, insecure, ca_certificate, created_at, updated_at FROM image_registries';
-
-interface RegistryRow {
-  id: number;
-  name: string;
-  url: string;
-  username: string | null;
-  is_default: number | null;
-  description: string;
-  insecure: number;
-  ca_certificate: string | null;
-  created_at: number | string;
-  updated_at: number | string;
-}
-
-/** A row as the entity's columns and transformers read it (BIGINT may come back as a string). */
-function fromRow(row: RegistryRow): ImageRegistry {
-  return {
-    id: Number(row.id),
-    name: row.name,
-    url: row.url,
-    username: row.username,
-    isDefault: Number(row.is_default) === 1,
-    description: row.description,
-    insecure: Number(row.insecure) === 1,
-    caCertificate: row.ca_certificate,
-    createdAt: Number(row.created_at),
-    updatedAt: Number(row.updated_at),
-  };
-}
+type Row = Record<string, unknown>;
 
 export type NewImageRegistry = Omit<ImageRegistry, 'id'>;
 export type ImageRegistryChanges = Partial<Omit<ImageRegistry, 'id' | 'createdAt'>>;
@@ -44,21 +14,30 @@ export type ImageRegistryChanges = Partial<Omit<ImageRegistry, 'id' | 'createdAt
 /** Storage of registries. Rules live in the service; this class only reads and writes rows. */
 @Injectable()
 export class ImageRegistriesRepository {
+  /** What callers see of a registry: every column but the password and the name key. */
+  private readonly publicRows: EntityRows<ImageRegistry>;
+  /** The same with the password, decrypted, for the calls that log in to the registry. */
+  private readonly credentialRows: EntityRows<ImageRegistry>;
+
   constructor(
     @InjectRepository(ImageRegistry) private readonly registries: Repository<ImageRegistry>,
     private readonly transactions: TransactionRunner,
     private readonly reads: NativeReads,
-  ) {}
+    dataSource: DataSource,
+  ) {
+    this.publicRows = new EntityRows(dataSource, ImageRegistry);
+    this.credentialRows = new EntityRows(dataSource, ImageRegistry, ['password']);
+  }
 
   async findPage(offset: number, limit: number): Promise<[ImageRegistry[], number]> {
     const [rows, total] = await Promise.all([
-      this.reads.rows<RegistryRow>(`${SELECT_REGISTRY} ORDER BY id LIMIT ? OFFSET ?`, [
+      this.reads.rows<Row>(`${this.publicRows.select} ORDER BY id LIMIT ? OFFSET ?`, [
         limit,
         offset,
       ]),
       this.count(),
     ]);
-    return [rows.map(fromRow), total];
+    return [rows.map((row) => this.publicRows.fromRow(row)), total];
   }
 
   /** The number of registries, from the count row that inserts and deletes keep exact. */
@@ -70,27 +49,26 @@ export class ImageRegistriesRepository {
     return Number(row.total);
   }
 
-  async findById(id: number): Promise<ImageRegistry | undefined> {
-    const [row] = await this.reads.rows<RegistryRow>(`${SELECT_REGISTRY} WHERE id = ?`, [id]);
-    return row === undefined ? undefined : fromRow(row);
+  findById(id: number): Promise<ImageRegistry | undefined> {
+    return this.findOne(this.publicRows, 'id', id);
   }
 
-  async findDefault(): Promise<ImageRegistry | undefined> {
-    const [row] = await this.reads.rows<RegistryRow>(
-      `${SELECT_REGISTRY} WHERE is_default = ?`,
-      [1],
-    );
-    return row === undefined ? undefined : fromRow(row);
+  findDefault(): Promise<ImageRegistry | undefined> {
+    return this.findOne(this.publicRows, 'is_default', 1);
   }
 
   /** The registry with its decrypted password, for the calls that need the credentials. */
-  async findWithCredentials(id: number): Promise<ImageRegistry | undefined> {
-    const registry = await this.registries
-      .createQueryBuilder('registry')
-      .addSelect('registry.password')
-      .where('registry.id = :id', { id })
-      .getOne();
-    return registry ?? undefined;
+  findWithCredentials(id: number): Promise<ImageRegistry | undefined> {
+    return this.findOne(this.credentialRows, 'id', id);
+  }
+
+  private async findOne(
+    rows: EntityRows<ImageRegistry>,
+    column: 'id' | 'is_default',
+    value: number,
+  ): Promise<ImageRegistry | undefined> {
+    const [row] = await this.reads.rows<Row>(`${rows.select} WHERE ${column} = ?`, [value]);
+    return row === undefined ? undefined : rows.fromRow(row);
   }
 
   /** The registries whose URL is on this host[:port] (any scheme, any path). */
@@ -129,11 +107,11 @@ export class ImageRegistriesRepository {
     // SQLite has no row locks; its transactions are serialised instead.
     const lock = this.transactions.supportsRowLocks ? ' FOR UPDATE' : '';
     return this.transactions.run(async (manager) => {
-      const [row] = await manager.query<RegistryRow[]>(`${SELECT_REGISTRY} WHERE id = ?${lock}`, [
+      const [row] = await manager.query<Row[]>(`${this.publicRows.select} WHERE id = ?${lock}`, [
         id,
       ]);
       if (row === undefined) return undefined;
-      const current = fromRow(row);
+      const current = this.publicRows.fromRow(row);
       const changes = decide(current);
       if (changes.isDefault === true && !current.isDefault) await this.clearDefault(manager);
       await manager.update(ImageRegistry, { id }, changes);

@@ -7,7 +7,7 @@ const defaultFlag: ValueTransformer = {
   from: (value: unknown) => value === true || value === 1 || value === '1',
 };
 
-/** BIGINT comes back from mysql2 as a string. */
+/** BIGINT: a number, or from mysql2 a string past 2^53. */
 const unixSeconds: ValueTransformer = {
   to: (value?: number) => value,
   from: (value: string | number) => Number(value),

@@ -1,0 +1,91 @@
+import { DataSource } from 'typeorm';
+import { ImageRegistriesRepository } from '../src/registries/image-registries.repository';
+import { ImageRegistry } from '../src/registries/image-registry.entity';
+import { describeEachDatabase } from './support/test-app';
+
+/**
+ * The repository's own SQL reads (list, get, default, credentials, the locked read of an update)
+ * take their columns and row mapping from the entity: they must read every row exactly as
+ * TypeORM itself reads it, on both databases, whatever the values.
+ */
+describeEachDatabase('the registry repository reads rows as TypeORM does', (suite) => {
+  let repository: ImageRegistriesRepository;
+  let typeorm: DataSource;
+  const ids: number[] = [];
+
+  const variants: Omit<ImageRegistry, 'id'>[] = [
+    {
+      name: 'plain',
+      nameKey: 'plain',
+      url: 'https://plain.example.com',
+      username: null,
+      password: null,
+      isDefault: false,
+      description: '',
+      insecure: false,
+      caCertificate: null,
+      createdAt: 1_705_305_600,
+      updatedAt: 1_705_305_600,
+    },
+    {
+      name: 'Everything-Set',
+      nameKey: 'everything-set',
+      url: 'http://127.0.0.1:5000/some/Path',
+      username: 'robot$import',
+      password: 'p@ss+/word=',
+      isDefault: true,
+      description: 'ünïcödé and "quotes"',
+      insecure: true,
+      caCertificate: '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n',
+      // Past 2^31 and past 2038: BIGINT, kept exact.
+      createdAt: 4_102_444_800,
+      updatedAt: 4_102_444_801,
+    },
+  ];
+
+  beforeAll(async () => {
+    repository = suite().app.app.get(ImageRegistriesRepository);
+    typeorm = suite().app.app.get(DataSource);
+    for (const variant of variants) ids.push((await repository.insert(variant)).id);
+  });
+
+  const byTypeorm = (id: number, withPassword = false): Promise<ImageRegistry | null> =>
+    typeorm
+      .getRepository(ImageRegistry)
+      .createQueryBuilder('registry')
+      .addSelect(withPassword ? ['registry.password'] : [])
+      .where('registry.id = :id', { id })
+      .getOne();
+
+  it('get by id, the default and a page equal TypeORM’s reads', async () => {
+    for (const id of ids) expect(await repository.findById(id)).toEqual(await byTypeorm(id));
+    expect(await repository.findDefault()).toEqual(await byTypeorm(ids[1]));
+    const [page, total] = await repository.findPage(0, 10);
+    expect(total).toBe(2);
+    expect(page).toEqual([await byTypeorm(ids[0]), await byTypeorm(ids[1])]);
+  });
+
+  it('reads carry no password and no name key', async () => {
+    for (const id of ids) {
+      const registry = (await repository.findById(id))!;
+      expect(registry).not.toHaveProperty('password');
+      expect(registry).not.toHaveProperty('nameKey');
+    }
+  });
+
+  it('the credentials read decrypts the password as TypeORM does', async () => {
+    for (const id of ids) {
+      expect(await repository.findWithCredentials(id)).toEqual(await byTypeorm(id, true));
+    }
+    expect((await repository.findWithCredentials(ids[1]))?.password).toBe('p@ss+/word=');
+  });
+
+  it('the locked read of an update sees the row as TypeORM does', async () => {
+    let seen: ImageRegistry | undefined;
+    await repository.update(ids[1], (current) => {
+      seen = current;
+      return { updatedAt: current.updatedAt };
+    });
+    expect(seen).toEqual(await byTypeorm(ids[1]));
+  });
+});
