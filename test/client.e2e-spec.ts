@@ -113,6 +113,32 @@ describeEachDatabase('the generated TypeScript client', (suite) => {
     expectError(badPage.error, 400);
   });
 
+  it('saves with If-Match: a stale ETag is a typed 412, the current one a 200', async () => {
+    const created = await writer.POST('/api/v1/image-registries', {
+      body: { name: 'client-versioned', url: 'client-versioned.example.com' },
+    });
+    const id = created.data!.id;
+    const etag = created.response.headers.get('ETag')!;
+    expect(etag).toBe('"1"');
+
+    const saved = await writer.PUT('/api/v1/image-registries/{id}', {
+      params: { path: { id }, header: { 'If-Match': etag } },
+      body: { description: 'first save' },
+    });
+    expect(saved.response.headers.get('ETag')).toBe('"2"');
+
+    const stale = await writer.PUT('/api/v1/image-registries/{id}', {
+      params: { path: { id }, header: { 'If-Match': etag } },
+      body: { description: 'second save, from an old copy' },
+    });
+    expect(expectError(stale.error, 412).message).toContain('"2"');
+
+    const unchanged = await reader.GET('/api/v1/image-registries/{id}', {
+      params: { path: { id }, header: { 'If-None-Match': '"2"' } },
+    });
+    expect(unchanged.response.status).toBe(304);
+  });
+
   it('answers 404 for the default when none is set', async () => {
     const { data } = await reader.GET('/api/v1/image-registries');
     for (const registry of data ?? []) {

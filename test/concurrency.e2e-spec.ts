@@ -130,6 +130,35 @@ async function raceDefaultCreates(instances: Instances, tag: string): Promise<vo
   );
 }
 
+/** Ten writers holding the same ETag: exactly one wins, the others are told the registry changed. */
+async function raceSameEntityTag(instances: Instances, tag: string): Promise<void> {
+  const created = await create(instances[0], { name: tag, url: `${tag}.example.com` }).expect(201);
+  const id = created.body.id as number;
+  const etag = created.headers.etag;
+  const responses = await Promise.all(
+    range(10).map((i) =>
+      request(on(instances, i))
+        .put(`${BASE}/${id}`)
+        .set('Authorization', writer)
+        .set('If-Match', etag)
+        .send({ description: `writer ${i}` }),
+    ),
+  );
+  expect(tally(responses)).toEqual({ 200: 1, 412: 9 });
+  const winner = responses.find((response) => response.status === 200)!;
+  expect(winner.headers.etag).toBe('"2"');
+  for (const loser of responses.filter((response) => response.status === 412)) {
+    expect(loser.body).toEqual({
+      statusCode: 412,
+      error: 'Precondition Failed',
+      message: `Image registry ${id} has changed: its current ETag is "2"`,
+    });
+  }
+  const stored = await request(instances[0]).get(`${BASE}/${id}`).set('Authorization', reader);
+  expect(stored.body.description).toBe(winner.body.description);
+  expect(stored.headers.etag).toBe('"2"');
+}
+
 describeEachDatabase('concurrent writes on one instance', (suite) => {
   const instances = (): Instances => [suite().app.http];
 
@@ -144,6 +173,9 @@ describeEachDatabase('concurrent writes on one instance', (suite) => {
 
   it('keeps exactly one default after 20 parallel creates with default: true, all 201', () =>
     raceDefaultCreates(instances(), 'default-create'));
+
+  it('lets one of 10 parallel updates with the same If-Match win; the others get 412', () =>
+    raceSameEntityTag(instances(), 'same-etag'));
 });
 
 (mysqlSkipped() ? describe.skip : describe)('two instances on one database [mariadb]', () => {
@@ -183,4 +215,7 @@ describeEachDatabase('concurrent writes on one instance', (suite) => {
 
   it('keeps exactly one default after 20 default creates split across both', () =>
     raceDefaultCreates(instances(), 'two-default-create'));
+
+  it('lets one of 10 updates with the same If-Match, split across both, win', () =>
+    raceSameEntityTag(instances(), 'two-same-etag'));
 });

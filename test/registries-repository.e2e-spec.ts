@@ -26,6 +26,7 @@ describeEachDatabase('the registry repository reads rows as TypeORM does', (suit
       caCertificate: null,
       createdAt: 1_705_305_600,
       updatedAt: 1_705_305_600,
+      version: 1,
     },
     {
       name: 'Everything-Set',
@@ -40,6 +41,7 @@ describeEachDatabase('the registry repository reads rows as TypeORM does', (suit
       // Past 2^31 and past 2038: BIGINT, kept exact.
       createdAt: 4_102_444_800,
       updatedAt: 4_102_444_801,
+      version: 2_147_483_647,
     },
   ];
 

@@ -569,6 +569,8 @@ export interface operations {
             /** @description The created registry. */
             201: {
                 headers: {
+                    /** @description The strong validator of this version of the resource, such as "3". */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -656,6 +658,8 @@ export interface operations {
             /** @description The default registry. */
             200: {
                 headers: {
+                    /** @description The strong validator of this version of the resource, such as "3". */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -898,7 +902,10 @@ export interface operations {
     getImageRegistry: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description A 304 with no body when the resource is still at one of these versions (`*` or ETags). */
+                "If-None-Match"?: string;
+            };
             path: {
                 /** @description Registry id: digits without sign or leading zero. */
                 id: number;
@@ -910,11 +917,20 @@ export interface operations {
             /** @description The registry. */
             200: {
                 headers: {
+                    /** @description The strong validator of this version of the resource, such as "3". */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ImageRegistry"];
                 };
+            };
+            /** @description Not modified: the version named is current. */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Invalid request: malformed JSON, a wrong type, an out-of-range value, an unknown or read-only field, or a malformed id. `message` lists the problems. */
             400: {
@@ -970,7 +986,10 @@ export interface operations {
     updateImageRegistry: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Only if the resource is still at one of these versions: `*` or a comma-separated list of ETags such as `"3"`; otherwise 412 and nothing changes. Weak tags never match. */
+                "If-Match"?: string;
+            };
             path: {
                 /** @description Registry id: digits without sign or leading zero. */
                 id: number;
@@ -986,6 +1005,8 @@ export interface operations {
             /** @description The updated registry. */
             200: {
                 headers: {
+                    /** @description The strong validator of this version of the resource, such as "3". */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1041,6 +1062,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description If-Match names no current version of the resource: nothing changed; `message` gives the current ETag. */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description The request body exceeds 1 MiB. */
             413: {
                 headers: {
@@ -1073,7 +1103,10 @@ export interface operations {
     deleteImageRegistry: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Only if the resource is still at one of these versions: `*` or a comma-separated list of ETags such as `"3"`; otherwise 412 and nothing changes. Weak tags never match. */
+                "If-Match"?: string;
+            };
             path: {
                 /** @description Registry id: digits without sign or leading zero. */
                 id: number;
@@ -1122,6 +1155,15 @@ export interface operations {
             };
             /** @description Not found. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description If-Match names no current version of the resource: nothing changed; `message` gives the current ETag. */
+            412: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -55,6 +55,10 @@ const ERRORS = {
     'The name or the URL is already taken by another registry.',
     'An image registry named "docker-hub" already exists',
   ],
+  412: [
+    'If-Match names no current version of the resource: nothing changed; `message` gives the current ETag.',
+    'Image registry 7 has changed: its current ETag is "4"',
+  ],
   413: ['The request body exceeds 1 MiB.', 'The request body exceeds 1 MiB'],
   415: [
     'The request body is not JSON, or is content-encoded.',

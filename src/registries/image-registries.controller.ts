@@ -3,6 +3,7 @@ import {
   Controller,
   Delete,
   Get,
+  Headers,
   HttpCode,
   HttpStatus,
   Param,
@@ -16,8 +17,15 @@ import type { FastifyReply } from 'fastify';
 import { RequireScopes } from '../auth/auth.decorators';
 import { Scope } from '../auth/scopes';
 import { ApiIdParam } from '../common/api-id-param';
-import { TOTAL_COUNT_HEADER } from '../common/http-headers';
+import { matchesWeakly, parseEntityTagCondition } from '../common/entity-tags';
+import { ETAG_HEADER, TOTAL_COUNT_HEADER } from '../common/http-headers';
 import { ParseIdPipe } from '../common/parse-id.pipe';
+import {
+  ApiIfMatch,
+  ApiIfNoneMatch,
+  ETAG_RESPONSE_HEADER,
+  withEntityTag,
+} from '../common/versioned-responses';
 import { ApiErrorResponses } from '../docs/api-responses';
 import { CreateImageRegistryDto } from './dto/create-image-registry.dto';
 import { ImageRegistryResponseDto } from './dto/image-registry-response.dto';
@@ -40,10 +48,17 @@ export class ImageRegistriesController {
     description:
       'Stores a registry connection. The URL is normalised; the password is encrypted and never returned. With `default: true` it becomes the default registry and the previous default stops being one.',
   })
-  @ApiCreatedResponse({ description: 'The created registry.', type: ImageRegistryResponseDto })
+  @ApiCreatedResponse({
+    description: 'The created registry.',
+    type: ImageRegistryResponseDto,
+    headers: ETAG_RESPONSE_HEADER,
+  })
   @ApiErrorResponses(400, 409, 413, 415)
-  createImageRegistry(@Body() body: CreateImageRegistryDto): Promise<ImageRegistryResponseDto> {
-    return this.registries.create(body);
+  async createImageRegistry(
+    @Body() body: CreateImageRegistryDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<ImageRegistryResponseDto> {
+    return withEntityTag(reply, await this.registries.create(body));
   }
 
   @Get()
@@ -79,20 +94,41 @@ export class ImageRegistriesController {
     summary: 'Get the default image registry',
     description: 'The registry images are imported from when a reference names no registry.',
   })
-  @ApiOkResponse({ description: 'The default registry.', type: ImageRegistryResponseDto })
+  @ApiOkResponse({
+    description: 'The default registry.',
+    type: ImageRegistryResponseDto,
+    headers: ETAG_RESPONSE_HEADER,
+  })
   @ApiErrorResponses(404)
-  getDefaultImageRegistry(): Promise<ImageRegistryResponseDto> {
-    return this.registries.getDefault();
+  async getDefaultImageRegistry(
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<ImageRegistryResponseDto> {
+    return withEntityTag(reply, await this.registries.getDefault());
   }
 
   @Get(':id')
   @RequireScopes(Scope.Read)
   @ApiOperation({ summary: 'Get an image registry', description: 'One registry, by id.' })
   @ApiIdParam()
-  @ApiOkResponse({ description: 'The registry.', type: ImageRegistryResponseDto })
+  @ApiIfNoneMatch()
+  @ApiOkResponse({
+    description: 'The registry.',
+    type: ImageRegistryResponseDto,
+    headers: ETAG_RESPONSE_HEADER,
+  })
   @ApiErrorResponses(400, 404)
-  getImageRegistry(@Param('id', ParseIdPipe) id: number): Promise<ImageRegistryResponseDto> {
-    return this.registries.get(id);
+  async getImageRegistry(
+    @Param('id', ParseIdPipe) id: number,
+    @Headers('if-none-match') ifNoneMatch: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<ImageRegistryResponseDto | undefined> {
+    const condition = parseEntityTagCondition(ifNoneMatch, 'If-None-Match');
+    const answer = await this.registries.get(id);
+    if (condition !== undefined && matchesWeakly(condition, answer.etag)) {
+      void reply.code(HttpStatus.NOT_MODIFIED).header(ETAG_HEADER, answer.etag);
+      return undefined;
+    }
+    return withEntityTag(reply, answer);
   }
 
   @Put(':id')
@@ -103,13 +139,21 @@ export class ImageRegistriesController {
       'Partial update: an omitted field keeps its value, so the password need not be sent again. `username: null` clears the username and the password; `password: null` clears the password; a changed URL without a new password clears the stored password.',
   })
   @ApiIdParam()
-  @ApiOkResponse({ description: 'The updated registry.', type: ImageRegistryResponseDto })
-  @ApiErrorResponses(400, 404, 409, 413, 415)
-  updateImageRegistry(
+  @ApiIfMatch()
+  @ApiOkResponse({
+    description: 'The updated registry.',
+    type: ImageRegistryResponseDto,
+    headers: ETAG_RESPONSE_HEADER,
+  })
+  @ApiErrorResponses(400, 404, 409, 412, 413, 415)
+  async updateImageRegistry(
     @Param('id', ParseIdPipe) id: number,
     @Body() body: UpdateImageRegistryDto,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<ImageRegistryResponseDto> {
-    return this.registries.update(id, body);
+    const condition = parseEntityTagCondition(ifMatch, 'If-Match');
+    return withEntityTag(reply, await this.registries.update(id, body, condition));
   }
 
   @Delete(':id')
@@ -121,9 +165,13 @@ export class ImageRegistriesController {
       'Removes the registry and its credentials. Deleting the default leaves no default. Images already imported are not affected.',
   })
   @ApiIdParam()
+  @ApiIfMatch()
   @ApiOkResponse({ description: 'Deleted; the body is empty.' })
-  @ApiErrorResponses(400, 404)
-  deleteImageRegistry(@Param('id', ParseIdPipe) id: number): Promise<void> {
-    return this.registries.remove(id);
+  @ApiErrorResponses(400, 404, 412)
+  deleteImageRegistry(
+    @Param('id', ParseIdPipe) id: number,
+    @Headers('if-match') ifMatch: string | undefined,
+  ): Promise<void> {
+    return this.registries.remove(id, parseEntityTagCondition(ifMatch, 'If-Match'));
   }
 }

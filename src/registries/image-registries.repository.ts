@@ -98,20 +98,16 @@ export class ImageRegistriesRepository {
 
   /**
    * Updates a registry with the changes `decide` computes from its current row, read under a
-   * row lock in the same transaction, so that concurrent updates cannot interleave.
+   * row lock in the same transaction, so that concurrent updates cannot interleave and a
+   * precondition `decide` checks holds until the write. An exception from `decide` changes nothing.
    */
   update(
     id: number,
     decide: (current: ImageRegistry) => ImageRegistryChanges,
   ): Promise<ImageRegistry | undefined> {
-    // SQLite has no row locks; its transactions are serialised instead.
-    const lock = this.transactions.supportsRowLocks ? ' FOR UPDATE' : '';
     return this.transactions.run(async (manager) => {
-      const [row] = await manager.query<Row[]>(`${this.publicRows.select} WHERE id = ?${lock}`, [
-        id,
-      ]);
-      if (row === undefined) return undefined;
-      const current = this.publicRows.fromRow(row);
+      const current = await this.lockedRow(manager, id);
+      if (current === undefined) return undefined;
       const changes = decide(current);
       if (changes.isDefault === true && !current.isDefault) await this.clearDefault(manager);
       await manager.update(ImageRegistry, { id }, changes);
@@ -119,17 +115,35 @@ export class ImageRegistriesRepository {
     });
   }
 
-  delete(id: number): Promise<boolean> {
+  /**
+   * Deletes a registry once `check` accepts its current row, read under a row lock in the same
+   * transaction; false when there is no such registry.
+   */
+  delete(id: number, check: (current: ImageRegistry) => void = () => undefined): Promise<boolean> {
     return this.transactions.run(async (manager) => {
-      const result = await manager.delete(ImageRegistry, { id });
-      const deleted = (result.affected ?? 0) > 0;
-      if (deleted) await changeCount(manager, -1);
-      return deleted;
+      const current = await this.lockedRow(manager, id);
+      if (current === undefined) return false;
+      check(current);
+      await manager.delete(ImageRegistry, { id });
+      await changeCount(manager, -1);
+      return true;
     });
   }
 
+  private async lockedRow(manager: EntityManager, id: number): Promise<ImageRegistry | undefined> {
+    // SQLite has no row locks; its transactions are serialised instead.
+    const lock = this.transactions.supportsRowLocks ? ' FOR UPDATE' : '';
+    const [row] = await manager.query<Row[]>(`${this.publicRows.select} WHERE id = ?${lock}`, [id]);
+    return row === undefined ? undefined : this.publicRows.fromRow(row);
+  }
+
+  /** The registry that loses the default changes too: it gets a new version. */
   private async clearDefault(manager: EntityManager): Promise<void> {
-    await manager.update(ImageRegistry, { isDefault: true }, { isDefault: false });
+    await manager.update(
+      ImageRegistry,
+      { isDefault: true },
+      { isDefault: false, version: () => 'version + 1' },
+    );
   }
 }
 

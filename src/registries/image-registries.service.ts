@@ -3,7 +3,10 @@ import {
   ConflictException,
   Injectable,
   NotFoundException,
+  PreconditionFailedException,
 } from '@nestjs/common';
+import { type EntityTagCondition, entityTag, matchesStrongly } from '../common/entity-tags';
+import type { Versioned } from '../common/versioned-responses';
 import { violatedUniqueColumn } from '../database/database-errors';
 import type { CreateImageRegistryDto } from './dto/create-image-registry.dto';
 import {
@@ -24,7 +27,7 @@ export interface ImageRegistryPage {
 export class ImageRegistriesService {
   constructor(private readonly repository: ImageRegistriesRepository) {}
 
-  async create(request: CreateImageRegistryDto): Promise<ImageRegistryResponseDto> {
+  async create(request: CreateImageRegistryDto): Promise<Versioned<ImageRegistryResponseDto>> {
     const username = request.username ?? null;
     const password = request.password ?? null;
     if (password !== null && username === null) throw passwordWithoutUsername();
@@ -43,10 +46,11 @@ export class ImageRegistriesService {
           caCertificate: request.ca_certificate ?? null,
           createdAt: now,
           updatedAt: now,
+          version: 1,
         }),
       request,
     );
-    return toImageRegistryResponse(registry);
+    return versioned(registry);
   }
 
   async list(pageNum: number, pageSize: number): Promise<ImageRegistryPage> {
@@ -55,29 +59,45 @@ export class ImageRegistriesService {
     return { items: registries.map(toImageRegistryResponse), total };
   }
 
-  async get(id: number): Promise<ImageRegistryResponseDto> {
+  async get(id: number): Promise<Versioned<ImageRegistryResponseDto>> {
     const registry = await this.repository.findById(id);
     if (registry === undefined) throw notFound(id);
-    return toImageRegistryResponse(registry);
+    return versioned(registry);
   }
 
-  async getDefault(): Promise<ImageRegistryResponseDto> {
+  async getDefault(): Promise<Versioned<ImageRegistryResponseDto>> {
     const registry = await this.repository.findDefault();
     if (registry === undefined) throw new NotFoundException('No default image registry is set');
-    return toImageRegistryResponse(registry);
+    return versioned(registry);
   }
 
-  async update(id: number, request: UpdateImageRegistryDto): Promise<ImageRegistryResponseDto> {
+  /**
+   * A partial update; with `ifMatch`, only while the registry is still at a version it names,
+   * checked under the row lock, so that of two writers holding the same ETag one gets a 412.
+   * A body that breaks a rule is a 400 and an unknown id a 404 whatever `ifMatch` says.
+   */
+  async update(
+    id: number,
+    request: UpdateImageRegistryDto,
+    ifMatch?: EntityTagCondition,
+  ): Promise<Versioned<ImageRegistryResponseDto>> {
     const registry = await this.writeUnique(
-      () => this.repository.update(id, (current) => changesFor(current, request)),
+      () =>
+        this.repository.update(id, (current) => {
+          const changes = changesFor(current, request);
+          requireMatch(current, ifMatch);
+          return { ...changes, version: current.version + 1 };
+        }),
       request,
     );
     if (registry === undefined) throw notFound(id);
-    return toImageRegistryResponse(registry);
+    return versioned(registry);
   }
 
-  async remove(id: number): Promise<void> {
-    if (!(await this.repository.delete(id))) throw notFound(id);
+  async remove(id: number, ifMatch?: EntityTagCondition): Promise<void> {
+    if (!(await this.repository.delete(id, (current) => requireMatch(current, ifMatch)))) {
+      throw notFound(id);
+    }
   }
 
   /** Turns a collision with a unique name or URL, also one lost in a race, into a 409. */
@@ -129,6 +149,19 @@ function changesFor(current: ImageRegistry, request: UpdateImageRegistryDto): Im
   if (request.insecure !== undefined) changes.insecure = request.insecure;
   if (request.ca_certificate !== undefined) changes.caCertificate = request.ca_certificate;
   return changes;
+}
+
+function versioned(registry: ImageRegistry): Versioned<ImageRegistryResponseDto> {
+  return { body: toImageRegistryResponse(registry), etag: entityTag(registry.version) };
+}
+
+/** If-Match (RFC 9110 §13.1.1): absent, or naming the current ETag (or `*`), or a 412. */
+function requireMatch(current: ImageRegistry, ifMatch: EntityTagCondition | undefined): void {
+  const etag = entityTag(current.version);
+  if (ifMatch === undefined || matchesStrongly(ifMatch, etag)) return;
+  throw new PreconditionFailedException(
+    `Image registry ${current.id} has changed: its current ETag is ${etag}`,
+  );
 }
 
 function nameKey(name: string): string {

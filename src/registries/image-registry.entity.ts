@@ -58,4 +58,8 @@ export class ImageRegistry {
 
   @Column({ name: 'updated_at', type: 'bigint', transformer: unixSeconds })
   updatedAt!: number;
+
+  /** 1 when created, plus 1 on every update and when it loses the default: the ETag. */
+  @Column({ type: 'int' })
+  version!: number;
 }
