@@ -6,6 +6,7 @@ import type { AppConfig } from './config/app-config';
 import { LOG_LEVELS } from './config/environment';
 import { corsOptions } from './common/cors';
 import { acceptJsonBodiesOnly, MAX_BODY_BYTES } from './common/request-bodies';
+import { answerWithRequestId, requestIdOf } from './common/request-id';
 import { setUpSwagger } from './docs/swagger';
 
 function createLogger(config: AppConfig): ConsoleLogger {
@@ -24,6 +25,9 @@ export async function createApp(
 ): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     bodyLimit: MAX_BODY_BYTES,
+    genReqId: requestIdOf,
+    // The header is read, validated, by requestIdOf; Fastify would take any value as it came.
+    requestIdHeader: false,
     // Node's own limit on receiving a request, which Fastify would otherwise switch off.
     requestTimeout: 300_000,
     routerOptions: {
@@ -37,6 +41,7 @@ export async function createApp(
     abortOnError: false,
     logger,
   });
+  answerWithRequestId(app.getHttpServer());
   acceptJsonBodiesOnly(app.getHttpAdapter().getInstance());
   app.enableCors(corsOptions(config.corsOrigins));
   app.enableShutdownHooks();
