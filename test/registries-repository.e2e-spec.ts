@@ -48,7 +48,7 @@ describeEachDatabase('the registry repository reads rows as TypeORM does', (suit
   beforeAll(async () => {
     repository = suite().app.app.get(ImageRegistriesRepository);
     typeorm = suite().app.app.get(DataSource);
-    for (const variant of variants) ids.push((await repository.insert(variant)).id);
+    for (const variant of variants) ids.push((await repository.insert(variant, () => [])).id);
   });
 
   const byTypeorm = (id: number, withPassword = false): Promise<ImageRegistry | null> =>
@@ -82,12 +82,16 @@ describeEachDatabase('the registry repository reads rows as TypeORM does', (suit
     expect((await repository.findWithCredentials(ids[1]))?.password).toBe('p@ss+/word=');
   });
 
-  it('the locked read of an update sees the row as TypeORM does', async () => {
+  it('the locked read of an update sees the row as TypeORM does, password included', async () => {
     let seen: ImageRegistry | undefined;
-    await repository.update(ids[1], (current) => {
-      seen = current;
-      return { updatedAt: current.updatedAt };
-    });
-    expect(seen).toEqual(await byTypeorm(ids[1]));
+    await repository.update(
+      ids[1],
+      (current) => {
+        seen = current;
+        return { updatedAt: current.updatedAt };
+      },
+      () => [],
+    );
+    expect(seen).toEqual(await byTypeorm(ids[1], true));
   });
 });

@@ -8,8 +8,7 @@ import {
   getSchemaPath,
 } from '@nestjs/swagger';
 import { RequireScopes } from '../auth/auth.decorators';
-import { CurrentPrincipal } from '../auth/current-principal.decorator';
-import type { Principal } from '../auth/principal';
+import { type Caller, CurrentCaller } from '../auth/caller';
 import { Scope } from '../auth/scopes';
 import { ApiIdParam } from '../common/api-id-param';
 import { ParseIdPipe } from '../common/parse-id.pipe';
@@ -103,10 +102,10 @@ export class ConnectivityController {
   getImageRegistryCredentials(
     @Param('id', ParseIdPipe) id: number,
     @Query() query: CredentialsQueryDto,
-    @CurrentPrincipal() principal: Principal,
+    @CurrentCaller() caller: Caller,
   ): Promise<RegistryCredentialsDto | DockerConfigDto> {
     return query.format === DOCKER_CONFIG_FORMAT
-      ? this.connectivity.dockerConfig(id, principal.subject)
-      : this.connectivity.credentials(id, principal.subject);
+      ? this.connectivity.dockerConfig(id, caller)
+      : this.connectivity.credentials(id, caller);
   }
 }

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AuditModule } from '../audit/audit.module';
 import { RegistriesModule } from '../registries/registries.module';
 import { ConnectionTester } from './connection-tester';
 import { ConnectivityController } from './connectivity.controller';
@@ -7,7 +8,7 @@ import { OutboundHttp } from './outbound-http';
 import { RegistryClient } from './registry-client';
 
 @Module({
-  imports: [RegistriesModule],
+  imports: [RegistriesModule, AuditModule],
   controllers: [ConnectivityController],
   providers: [ConnectivityService, ConnectionTester, RegistryClient, OutboundHttp],
 })

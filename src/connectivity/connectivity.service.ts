@@ -5,12 +5,16 @@ import {
   Injectable,
   Logger,
   NotFoundException,
+  ServiceUnavailableException,
 } from '@nestjs/common';
 import { createHash } from 'node:crypto';
+import { AuditEventsRepository } from '../audit/audit-events.repository';
+import type { Caller } from '../auth/caller';
 import { ImageRegistriesRepository } from '../registries/image-registries.repository';
 import type { ImageRegistry } from '../registries/image-registry.entity';
 import { toImageRegistryResponse } from '../registries/dto/image-registry-response.dto';
 import { passwordWithoutUsername } from '../registries/image-registries.service';
+import { registryEvent } from '../registries/registry-events';
 import {
   InvalidRegistryUrlError,
   isDockerHubUrl,
@@ -49,6 +53,7 @@ export class ConnectivityService {
     private readonly repository: ImageRegistriesRepository,
     private readonly tester: ConnectionTester,
     private readonly client: RegistryClient,
+    private readonly events: AuditEventsRepository,
   ) {}
 
   async testSaved(id: number): Promise<ConnectionTestResultDto> {
@@ -91,10 +96,19 @@ export class ConnectivityService {
     };
   }
 
-  async credentials(id: number, subject: string | undefined): Promise<RegistryCredentialsDto> {
+  /** Recorded as a `credentials_read` event before anything is sent; a 503 when it cannot be. */
+  async credentials(id: number, caller: Caller): Promise<RegistryCredentialsDto> {
     const registry = await this.withCredentials(id);
+    const read = registryEvent('credentials_read', registry, caller, Math.floor(Date.now() / 1000));
+    try {
+      await this.events.appendNow([read]);
+    } catch {
+      throw new ServiceUnavailableException(
+        'The credentials read could not be recorded in the audit trail, so nothing was sent; try again shortly',
+      );
+    }
     this.logger.log(
-      `Credentials of image registry ${id} read by ${subject ?? 'a token without sub'}`,
+      `Credentials of image registry ${id} read by ${caller.actor ?? 'a token without sub'}`,
     );
     return {
       server: isDockerHubUrl(registry.url) ? DOCKER_HUB_SERVER : new URL(registry.url).host,
@@ -103,8 +117,8 @@ export class ConnectivityService {
     };
   }
 
-  async dockerConfig(id: number, subject: string | undefined): Promise<DockerConfigDto> {
-    const { server, username, password } = await this.credentials(id, subject);
+  async dockerConfig(id: number, caller: Caller): Promise<DockerConfigDto> {
+    const { server, username, password } = await this.credentials(id, caller);
     if (username === null || password === null) return { auths: {} };
     const auth = Buffer.from(`${username}:${password}`).toString('base64');
     return { auths: { [server]: { username, password, auth } } };

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { DataSourceOptions } from 'typeorm';
 import type { DatabaseConfig } from '../config/app-config';
+import { ImageRegistryEvent } from '../audit/image-registry-event.entity';
 import { ImageRegistry } from '../registries/image-registry.entity';
 import { MIGRATIONS } from './migrations';
 import { SafeTypeOrmLogger } from './safe-typeorm.logger';
@@ -11,7 +12,7 @@ const CONNECT_TIMEOUT_MS = 10_000;
 
 export function dataSourceOptions(database: DatabaseConfig): DataSourceOptions {
   const common = {
-    entities: [ImageRegistry],
+    entities: [ImageRegistry, ImageRegistryEvent],
     migrations: MIGRATIONS,
     migrationsTableName: 'schema_migrations',
     synchronize: false,

@@ -1,12 +1,18 @@
-import { Module } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { dataSourceOptions } from './data-source-options';
+import { NativeReads } from './native-reads';
 import { enforceQueryDeadline } from './query-deadline';
 import { runMigrations } from './run-migrations';
+import { TransactionRunner } from './transaction-runner';
 
-/** The connection, with the schema migrated before anything uses it. */
+/**
+ * The connection, with the schema migrated before anything uses it, and the one TransactionRunner
+ * (SQLite's transactions share one connection and one queue) and NativeReads every feature uses.
+ */
+@Global()
 @Module({
   imports: [
     TypeOrmModule.forRootAsync({
@@ -31,5 +37,7 @@ import { runMigrations } from './run-migrations';
       },
     }),
   ],
+  providers: [TransactionRunner, NativeReads],
+  exports: [TransactionRunner, NativeReads],
 })
 export class DatabaseModule {}

@@ -15,6 +15,7 @@ import {
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { RequireScopes } from '../auth/auth.decorators';
+import { type Caller, CurrentCaller } from '../auth/caller';
 import { Scope } from '../auth/scopes';
 import { ApiIdParam } from '../common/api-id-param';
 import { matchesWeakly, parseEntityTagCondition } from '../common/entity-tags';
@@ -56,9 +57,10 @@ export class ImageRegistriesController {
   @ApiErrorResponses(400, 409, 413, 415)
   async createImageRegistry(
     @Body() body: CreateImageRegistryDto,
+    @CurrentCaller() caller: Caller,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<ImageRegistryResponseDto> {
-    return withEntityTag(reply, await this.registries.create(body));
+    return withEntityTag(reply, await this.registries.create(body, caller));
   }
 
   @Get()
@@ -150,10 +152,11 @@ export class ImageRegistriesController {
     @Param('id', ParseIdPipe) id: number,
     @Body() body: UpdateImageRegistryDto,
     @Headers('if-match') ifMatch: string | undefined,
+    @CurrentCaller() caller: Caller,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<ImageRegistryResponseDto> {
     const condition = parseEntityTagCondition(ifMatch, 'If-Match');
-    return withEntityTag(reply, await this.registries.update(id, body, condition));
+    return withEntityTag(reply, await this.registries.update(id, body, caller, condition));
   }
 
   @Delete(':id')
@@ -171,7 +174,8 @@ export class ImageRegistriesController {
   deleteImageRegistry(
     @Param('id', ParseIdPipe) id: number,
     @Headers('if-match') ifMatch: string | undefined,
+    @CurrentCaller() caller: Caller,
   ): Promise<void> {
-    return this.registries.remove(id, parseEntityTagCondition(ifMatch, 'If-Match'));
+    return this.registries.remove(id, caller, parseEntityTagCondition(ifMatch, 'If-Match'));
   }
 }

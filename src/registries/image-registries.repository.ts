@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, EntityManager, Repository } from 'typeorm';
+import { AuditEventsRepository, type NewAuditEvent } from '../audit/audit-events.repository';
 import { EntityRows } from '../database/entity-rows';
 import { NativeReads } from '../database/native-reads';
 import { TransactionRunner } from '../database/transaction-runner';
@@ -9,6 +10,15 @@ import { ImageRegistry } from './image-registry.entity';
 type Row = Record<string, unknown>;
 
 export type NewImageRegistry = Omit<ImageRegistry, 'id'>;
+
+/**
+ * Makes the audit events of a write from what it did: the registries that lost the default to
+ * it, then the registry as the write saw it.
+ */
+export type Audit<Registries extends ImageRegistry[]> = (
+  lostDefault: readonly ImageRegistry[],
+  ...registries: Registries
+) => NewAuditEvent[];
 export type ImageRegistryChanges = Partial<Omit<ImageRegistry, 'id' | 'createdAt'>>;
 
 /** Storage of registries. Rules live in the service; this class only reads and writes rows. */
@@ -23,6 +33,7 @@ export class ImageRegistriesRepository {
     @InjectRepository(ImageRegistry) private readonly registries: Repository<ImageRegistry>,
     private readonly transactions: TransactionRunner,
     private readonly reads: NativeReads,
+    private readonly events: AuditEventsRepository,
     dataSource: DataSource,
   ) {
     this.publicRows = new EntityRows(dataSource, ImageRegistry);
@@ -85,65 +96,96 @@ export class ImageRegistriesRepository {
     return candidates.filter((registry) => new URL(registry.url).host === host);
   }
 
-  /** Inserts a registry; when it is the default, the previous default stops being one. */
-  insert(registry: NewImageRegistry): Promise<ImageRegistry> {
+  /**
+   * Inserts a registry; when it is the default, the previous default stops being one. The events
+   * `audit` makes of what happened are stored in the same transaction.
+   */
+  insert(
+    registry: NewImageRegistry,
+    audit: Audit<[created: ImageRegistry]>,
+  ): Promise<ImageRegistry> {
     return this.transactions.run(async (manager) => {
-      if (registry.isDefault) await this.clearDefault(manager);
+      const lostDefault = registry.isDefault ? await this.clearDefault(manager) : [];
       const result = await manager.insert(ImageRegistry, { ...registry });
       await changeCount(manager, +1);
       const id = Number((result.identifiers[0] as { id: number }).id);
-      return withoutSecrets({ ...registry, id });
+      const created = withoutSecrets({ ...registry, id });
+      await this.events.append(manager, audit(lostDefault, created));
+      return created;
     });
   }
 
   /**
-   * Updates a registry with the changes `decide` computes from its current row, read under a
-   * row lock in the same transaction, so that concurrent updates cannot interleave and a
-   * precondition `decide` checks holds until the write. An exception from `decide` changes nothing.
+   * Updates a registry with the changes `decide` computes from its current row (password
+   * included), read under a row lock in the same transaction, so that concurrent updates cannot
+   * interleave and a precondition `decide` checks holds until the write. An exception from
+   * `decide` changes nothing. The events `audit` makes are stored in the same transaction.
    */
   update(
     id: number,
     decide: (current: ImageRegistry) => ImageRegistryChanges,
+    audit: Audit<[before: ImageRegistry, after: ImageRegistry]>,
   ): Promise<ImageRegistry | undefined> {
     return this.transactions.run(async (manager) => {
       const current = await this.lockedRow(manager, id);
       if (current === undefined) return undefined;
       const changes = decide(current);
-      if (changes.isDefault === true && !current.isDefault) await this.clearDefault(manager);
+      const lostDefault =
+        changes.isDefault === true && !current.isDefault ? await this.clearDefault(manager) : [];
       await manager.update(ImageRegistry, { id }, changes);
-      return withoutSecrets({ ...current, ...changes });
+      const updated = withoutSecrets({ ...current, ...changes });
+      await this.events.append(manager, audit(lostDefault, current, updated));
+      return updated;
     });
   }
 
   /**
    * Deletes a registry once `check` accepts its current row, read under a row lock in the same
-   * transaction; false when there is no such registry.
+   * transaction; false when there is no such registry. The events `audit` makes are stored in the
+   * same transaction.
    */
-  delete(id: number, check: (current: ImageRegistry) => void = () => undefined): Promise<boolean> {
+  delete(
+    id: number,
+    check: (current: ImageRegistry) => void,
+    audit: Audit<[deleted: ImageRegistry]>,
+  ): Promise<boolean> {
     return this.transactions.run(async (manager) => {
       const current = await this.lockedRow(manager, id);
       if (current === undefined) return false;
       check(current);
       await manager.delete(ImageRegistry, { id });
       await changeCount(manager, -1);
+      await this.events.append(manager, audit([], withoutSecrets(current)));
       return true;
     });
   }
 
+  /** The row to change, password included, under a row lock. */
   private async lockedRow(manager: EntityManager, id: number): Promise<ImageRegistry | undefined> {
     // SQLite has no row locks; its transactions are serialised instead.
     const lock = this.transactions.supportsRowLocks ? ' FOR UPDATE' : '';
-    const [row] = await manager.query<Row[]>(`${this.publicRows.select} WHERE id = ?${lock}`, [id]);
-    return row === undefined ? undefined : this.publicRows.fromRow(row);
+    const rows = this.credentialRows;
+    const [row] = await manager.query<Row[]>(`${rows.select} WHERE id = ?${lock}`, [id]);
+    return row === undefined ? undefined : rows.fromRow(row);
   }
 
-  /** The registry that loses the default changes too: it gets a new version. */
-  private async clearDefault(manager: EntityManager): Promise<void> {
+  /** The registry that loses the default changes too: it gets a new version. Returns it, if any. */
+  private async clearDefault(manager: EntityManager): Promise<ImageRegistry[]> {
+    const lock = this.transactions.supportsRowLocks ? ' FOR UPDATE' : '';
+    const rows = await manager.query<Row[]>(
+      `${this.publicRows.select} WHERE is_default = ?${lock}`,
+      [1],
+    );
+    if (rows.length === 0) return [];
     await manager.update(
       ImageRegistry,
       { isDefault: true },
       { isDefault: false, version: () => 'version + 1' },
     );
+    return rows.map((row) => {
+      const previous = this.publicRows.fromRow(row);
+      return { ...previous, isDefault: false, version: previous.version + 1 };
+    });
   }
 }
 

@@ -5,6 +5,7 @@ import {
   NotFoundException,
   PreconditionFailedException,
 } from '@nestjs/common';
+import type { Caller } from '../auth/caller';
 import { type EntityTagCondition, entityTag, matchesStrongly } from '../common/entity-tags';
 import type { Versioned } from '../common/versioned-responses';
 import { violatedUniqueColumn } from '../database/database-errors';
@@ -14,8 +15,18 @@ import {
   toImageRegistryResponse,
 } from './dto/image-registry-response.dto';
 import type { UpdateImageRegistryDto } from './dto/update-image-registry.dto';
-import { ImageRegistriesRepository, ImageRegistryChanges } from './image-registries.repository';
+import {
+  ImageRegistriesRepository,
+  ImageRegistryChanges,
+  type NewImageRegistry,
+} from './image-registries.repository';
 import type { ImageRegistry } from './image-registry.entity';
+import {
+  createdChanges,
+  lostDefaultEvents,
+  registryEvent,
+  updatedChanges,
+} from './registry-events';
 import { normalizeRegistryUrl } from './registry-url';
 
 export interface ImageRegistryPage {
@@ -27,27 +38,34 @@ export interface ImageRegistryPage {
 export class ImageRegistriesService {
   constructor(private readonly repository: ImageRegistriesRepository) {}
 
-  async create(request: CreateImageRegistryDto): Promise<Versioned<ImageRegistryResponseDto>> {
+  async create(
+    request: CreateImageRegistryDto,
+    caller: Caller,
+  ): Promise<Versioned<ImageRegistryResponseDto>> {
     const username = request.username ?? null;
     const password = request.password ?? null;
     if (password !== null && username === null) throw passwordWithoutUsername();
     const now = unixNow();
+    const fields: NewImageRegistry = {
+      name: request.name,
+      nameKey: nameKey(request.name),
+      url: normalizeRegistryUrl(request.url),
+      username,
+      password,
+      isDefault: request.default ?? false,
+      description: request.description ?? '',
+      insecure: request.insecure ?? false,
+      caCertificate: request.ca_certificate ?? null,
+      createdAt: now,
+      updatedAt: now,
+      version: 1,
+    };
     const registry = await this.writeUnique(
       () =>
-        this.repository.insert({
-          name: request.name,
-          nameKey: nameKey(request.name),
-          url: normalizeRegistryUrl(request.url),
-          username,
-          password,
-          isDefault: request.default ?? false,
-          description: request.description ?? '',
-          insecure: request.insecure ?? false,
-          caCertificate: request.ca_certificate ?? null,
-          createdAt: now,
-          updatedAt: now,
-          version: 1,
-        }),
+        this.repository.insert(fields, (lostDefault, created) => [
+          ...lostDefaultEvents(lostDefault, caller, now),
+          registryEvent('created', created, caller, now, createdChanges(fields)),
+        ]),
       request,
     );
     return versioned(registry);
@@ -79,25 +97,38 @@ export class ImageRegistriesService {
   async update(
     id: number,
     request: UpdateImageRegistryDto,
+    caller: Caller,
     ifMatch?: EntityTagCondition,
   ): Promise<Versioned<ImageRegistryResponseDto>> {
+    const now = unixNow();
+    let changes: ImageRegistryChanges = {};
     const registry = await this.writeUnique(
       () =>
-        this.repository.update(id, (current) => {
-          const changes = changesFor(current, request);
-          requireMatch(current, ifMatch);
-          return { ...changes, version: current.version + 1 };
-        }),
+        this.repository.update(
+          id,
+          (current) => {
+            changes = changesFor(current, request, now);
+            requireMatch(current, ifMatch);
+            return { ...changes, version: current.version + 1 };
+          },
+          (lostDefault, before, after) => [
+            ...lostDefaultEvents(lostDefault, caller, now),
+            registryEvent('updated', after, caller, now, updatedChanges(before, changes)),
+          ],
+        ),
       request,
     );
     if (registry === undefined) throw notFound(id);
     return versioned(registry);
   }
 
-  async remove(id: number, ifMatch?: EntityTagCondition): Promise<void> {
-    if (!(await this.repository.delete(id, (current) => requireMatch(current, ifMatch)))) {
-      throw notFound(id);
-    }
+  async remove(id: number, caller: Caller, ifMatch?: EntityTagCondition): Promise<void> {
+    const deleted = await this.repository.delete(
+      id,
+      (current) => requireMatch(current, ifMatch),
+      (_lostDefault, registry) => [registryEvent('deleted', registry, caller, unixNow())],
+    );
+    if (!deleted) throw notFound(id);
   }
 
   /** Turns a collision with a unique name or URL, also one lost in a race, into a 409. */
@@ -123,8 +154,12 @@ export class ImageRegistriesService {
 }
 
 /** The contract's update rules, applied to the row as it is inside the transaction. */
-function changesFor(current: ImageRegistry, request: UpdateImageRegistryDto): ImageRegistryChanges {
-  const changes: ImageRegistryChanges = { updatedAt: unixNow() };
+function changesFor(
+  current: ImageRegistry,
+  request: UpdateImageRegistryDto,
+  now: number,
+): ImageRegistryChanges {
+  const changes: ImageRegistryChanges = { updatedAt: now };
   if (request.name !== undefined) {
     changes.name = request.name;
     changes.nameKey = nameKey(request.name);

@@ -1,16 +1,11 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn, ValueTransformer } from 'typeorm';
 import { encryptedColumn } from '../crypto/encrypted-column.transformer';
+import { bigintNumber } from '../database/column-transformers';
 
 /** Stored as 1 or NULL so that a unique key allows one default at most. */
 const defaultFlag: ValueTransformer = {
   to: (value?: boolean) => (value === undefined ? undefined : value ? true : null),
   from: (value: unknown) => value === true || value === 1 || value === '1',
-};
-
-/** BIGINT: a number, or from mysql2 a string past 2^53. */
-const unixSeconds: ValueTransformer = {
-  to: (value?: number) => value,
-  from: (value: string | number) => Number(value),
 };
 
 @Entity('image_registries')
@@ -53,10 +48,10 @@ export class ImageRegistry {
   @Column({ name: 'ca_certificate', type: 'text', nullable: true })
   caCertificate!: string | null;
 
-  @Column({ name: 'created_at', type: 'bigint', transformer: unixSeconds })
+  @Column({ name: 'created_at', type: 'bigint', transformer: bigintNumber })
   createdAt!: number;
 
-  @Column({ name: 'updated_at', type: 'bigint', transformer: unixSeconds })
+  @Column({ name: 'updated_at', type: 'bigint', transformer: bigintNumber })
   updatedAt!: number;
 
   /** 1 when created, plus 1 on every update and when it loses the default: the ETag. */

@@ -1,16 +1,15 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { NativeReads } from '../database/native-reads';
-import { TransactionRunner } from '../database/transaction-runner';
+import { AuditModule } from '../audit/audit.module';
 import { ImageRegistriesController } from './image-registries.controller';
 import { ImageRegistriesRepository } from './image-registries.repository';
 import { ImageRegistriesService } from './image-registries.service';
 import { ImageRegistry } from './image-registry.entity';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([ImageRegistry])],
+  imports: [TypeOrmModule.forFeature([ImageRegistry]), AuditModule],
   controllers: [ImageRegistriesController],
-  providers: [ImageRegistriesService, ImageRegistriesRepository, TransactionRunner, NativeReads],
+  providers: [ImageRegistriesService, ImageRegistriesRepository],
   exports: [ImageRegistriesRepository],
 })
 export class RegistriesModule {}

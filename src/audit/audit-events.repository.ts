@@ -1,0 +1,55 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { TransactionRunner } from '../database/transaction-runner';
+import { type EventAction, ImageRegistryEvent } from './image-registry-event.entity';
+
+export type NewAuditEvent = Omit<ImageRegistryEvent, 'id'>;
+
+export interface EventFilters {
+  registryId?: number;
+  action?: EventAction;
+  actor?: string;
+  since?: number;
+  until?: number;
+}
+
+/** Storage of the audit trail: it only appends, lists and prunes rows. */
+@Injectable()
+export class AuditEventsRepository {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly transactions: TransactionRunner,
+  ) {}
+
+  /** Within the transaction of the change the events record. */
+  async append(manager: EntityManager, events: readonly NewAuditEvent[]): Promise<void> {
+    if (events.length > 0) await manager.insert(ImageRegistryEvent, [...events]);
+  }
+
+  /** On their own: events that record a read, not a change. */
+  appendNow(events: readonly NewAuditEvent[]): Promise<void> {
+    return this.transactions.run((manager) => this.append(manager, events));
+  }
+
+  /** One page, newest first, and the number of events the filters match. */
+  findPage(
+    filters: EventFilters,
+    offset: number,
+    limit: number,
+  ): Promise<[ImageRegistryEvent[], number]> {
+    const query = this.dataSource
+      .getRepository(ImageRegistryEvent)
+      .createQueryBuilder('event')
+      .orderBy('event.id', 'DESC')
+      .offset(offset)
+      .limit(limit);
+    if (filters.registryId !== undefined) {
+      query.andWhere('event.registryId = :registryId', { registryId: filters.registryId });
+    }
+    if (filters.action !== undefined) query.andWhere('event.action = :action', filters);
+    if (filters.actor !== undefined) query.andWhere('event.actor = :actor', filters);
+    if (filters.since !== undefined) query.andWhere('event.at >= :since', filters);
+    if (filters.until !== undefined) query.andWhere('event.at <= :until', filters);
+    return query.getManyAndCount();
+  }
+}

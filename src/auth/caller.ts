@@ -1,0 +1,18 @@
+import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
+import type { Principal } from './principal';
+
+/** Who made a request, as the audit trail records it. */
+export interface Caller {
+  /** The token's `sub`; null when it has none. */
+  actor: string | null;
+  requestId: string;
+}
+
+/** The caller of a route guarded by a token. */
+export const CurrentCaller = createParamDecorator(
+  (_data: unknown, context: ExecutionContext): Caller => {
+    const request = context.switchToHttp().getRequest<FastifyRequest & { user: Principal }>();
+    return { actor: request.user.subject ?? null, requestId: request.id };
+  },
+);
