@@ -237,3 +237,145 @@ describeEachDatabase('the audit trail as stored', (suite) => {
     await api().get(BASE).set('Authorization', reader).expect(200);
   });
 });
+
+describeEachDatabase('GET /api/v1/image-registries/events', (suite) => {
+  const api = () => request(suite().app.http);
+  const auditor = `Bearer ${token('registries:audit', { subject: 'auditor' })}`;
+  const list = (query = '') => api().get(`${BASE}/events${query}`).set('Authorization', auditor);
+  const as = (subject: string) => `Bearer ${token(WRITE, { subject })}`;
+  const ids: number[] = [];
+  let startedAt = 0;
+
+  beforeAll(async () => {
+    startedAt = Math.floor(Date.now() / 1000);
+    for (const [subject, name] of [
+      ['alice', 'events-one'],
+      ['bob', 'events-two'],
+    ]) {
+      const created = await api()
+        .post(BASE)
+        .set('Authorization', as(subject))
+        .send({ name, url: `${name}.example.com` })
+        .expect(201);
+      ids.push(created.body.id as number);
+    }
+    await api()
+      .put(`${BASE}/${ids[0]}`)
+      .set('Authorization', as('bob'))
+      .send({ default: true })
+      .expect(200);
+    await api()
+      .put(`${BASE}/${ids[1]}`)
+      .set('Authorization', as('alice'))
+      .send({ default: true })
+      .expect(200);
+    await api().delete(`${BASE}/${ids[1]}`).set('Authorization', as('alice')).expect(200);
+  });
+
+  it('lists every event newest first, with the total', async () => {
+    const response = await list().expect(200);
+    expect(response.headers['x-total-count']).toBe('6');
+    expect((response.body as { action: string }[]).map((event) => event.action)).toEqual([
+      'deleted',
+      'updated',
+      'updated',
+      'updated',
+      'created',
+      'created',
+    ]);
+    const newest = response.body[0] as Record<string, unknown>;
+    expect(Object.keys(newest).sort()).toEqual(
+      [
+        'action',
+        'actor',
+        'at',
+        'changes',
+        'id',
+        'registry_id',
+        'registry_name',
+        'registry_url',
+        'request_id',
+      ].sort(),
+    );
+    expect(newest).toMatchObject({
+      action: 'deleted',
+      registry_id: ids[1],
+      registry_name: 'events-two',
+      registry_url: 'https://events-two.example.com',
+      actor: 'alice',
+      changes: [],
+    });
+    const idsDescending = (response.body as { id: number }[]).map((event) => event.id);
+    expect([...idsDescending].sort((a, b) => b - a)).toEqual(idsDescending);
+  });
+
+  it('pages', async () => {
+    const second = await list('?pageNum=2&pageSize=4').expect(200);
+    expect(second.headers['x-total-count']).toBe('6');
+    expect((second.body as { action: string }[]).map((event) => event.action)).toEqual([
+      'created',
+      'created',
+    ]);
+    expect((await list('?pageNum=3&pageSize=4').expect(200)).body).toEqual([]);
+  });
+
+  it('filters by registry, action and actor, combined, also for a deleted registry', async () => {
+    const ofDeleted = await list(`?registryId=${ids[1]}`).expect(200);
+    expect(ofDeleted.headers['x-total-count']).toBe('3');
+    const updatedByAlice = await list('?action=updated&actor=alice').expect(200);
+    expect(
+      (updatedByAlice.body as { registry_id: number }[]).map((event) => event.registry_id).sort(),
+    ).toEqual([ids[0], ids[1]].sort());
+    const none = await list('?registryId=424242').expect(200);
+    expect(none.body).toEqual([]);
+    expect(none.headers['x-total-count']).toBe('0');
+    expect((await list('?actor=Alice').expect(200)).body).toEqual([]);
+  });
+
+  it('filters by time, both bounds inclusive', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    expect(
+      (await list(`?since=${startedAt}&until=${now}`).expect(200)).headers['x-total-count'],
+    ).toBe('6');
+    expect((await list(`?since=${now + 1}`).expect(200)).body).toEqual([]);
+    expect((await list(`?until=${startedAt - 1}`).expect(200)).body).toEqual([]);
+  });
+
+  it.each([
+    ['?registryId=0', 'registryId'],
+    ['?registryId=01', 'registryId'],
+    ['?registryId=abc', 'registryId'],
+    ['?action=read', 'action'],
+    ['?actor=', 'actor'],
+    ['?since=-1', 'since'],
+    ['?until=1.5', 'until'],
+    ['?since=20&until=10', 'since must not be after until'],
+    ['?pageSize=101', 'pageSize'],
+    ['?pageNum=0', 'pageNum'],
+  ])('answers 400 to %s, naming %s', async (query, named) => {
+    const response = await list(query).expect(400);
+    expect((response.body.message as string[]).join(' ')).toContain(named);
+  });
+
+  it('needs registries:audit, which no other scope implies, and which grants nothing else', async () => {
+    for (const scope of [READ, WRITE, CREDENTIALS, `${READ} ${WRITE} ${CREDENTIALS}`]) {
+      const response = await api()
+        .get(`${BASE}/events`)
+        .set('Authorization', `Bearer ${token(scope)}`)
+        .expect(403);
+      expect(response.headers['www-authenticate']).toBe(
+        'Bearer error="insufficient_scope", scope="registries:audit"',
+      );
+    }
+    await api().get(BASE).set('Authorization', auditor).expect(403);
+    await api().get(`${BASE}/${ids[0]}/credentials`).set('Authorization', auditor).expect(403);
+    await api().get(`${BASE}/events`).expect(401);
+  });
+
+  it('records nothing for listing the trail or reading registries', async () => {
+    const before = (await list().expect(200)).headers['x-total-count'];
+    await api().get(BASE).set('Authorization', reader).expect(200);
+    await api().get(`${BASE}/${ids[0]}`).set('Authorization', reader).expect(200);
+    expect((await list().expect(200)).headers['x-total-count']).toBe(before);
+  });
+});

@@ -139,6 +139,33 @@ describeEachDatabase('the generated TypeScript client', (suite) => {
     expect(unchanged.response.status).toBe(304);
   });
 
+  it('reads the audit trail with registries:audit', async () => {
+    const auditor = createImageRegistryClient({
+      baseUrl,
+      token: token('registries:audit', { subject: 'auditor' }),
+    });
+    const created = await writer.POST('/api/v1/image-registries', {
+      body: { name: 'client-audited', url: 'client-audited.example.com' },
+    });
+    const { data, response } = await auditor.GET('/api/v1/image-registries/events', {
+      params: { query: { registryId: created.data!.id, action: 'created' } },
+    });
+    expect(response.status).toBe(200);
+    expect(Number(response.headers.get('X-Total-Count'))).toBe(1);
+    expect(data).toEqual([
+      expect.objectContaining({
+        action: 'created',
+        registry_id: created.data!.id,
+        registry_name: 'client-audited',
+        actor: 'e2e-tester',
+        changes: ['name', 'url'],
+        request_id: created.response.headers.get('X-Request-Id'),
+      }),
+    ]);
+    const refused = await reader.GET('/api/v1/image-registries/events');
+    expectError(refused.error, 403);
+  });
+
   it('answers 404 for the default when none is set', async () => {
     const { data } = await reader.GET('/api/v1/image-registries');
     for (const registry of data ?? []) {

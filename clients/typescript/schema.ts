@@ -54,6 +54,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/image-registries/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the audit trail
+         * @description Every change of a registry and every read of its credentials, newest first, with who did it (the token's sub) and the request id. The filters combine; X-Total-Count gives the number of events they match. Events of deleted registries stay listed.
+         *
+         *     Requires a bearer token with the scope `registries:audit`.
+         */
+        get: operations["listImageRegistryEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/image-registries/resolve": {
         parameters: {
             query?: never;
@@ -368,6 +390,57 @@ export interface components {
             /** @example myuser */
             username: string | null;
         };
+        /** @description One change of a registry, or one read of its credentials. It names the fields that changed, never a value. */
+        ImageRegistryEvent: {
+            /**
+             * @example updated
+             * @enum {string}
+             */
+            action: "created" | "updated" | "deleted" | "credentials_read";
+            /**
+             * @description The token's sub; null when it has none.
+             * @example alice
+             */
+            actor: string | null;
+            /**
+             * Format: int64
+             * @description Unix seconds.
+             * @example 1705305600
+             */
+            at: number;
+            /**
+             * @description The fields whose stored value changed, in this order: name, url, username, password, default, description, insecure, ca_certificate. Empty for deleted and credentials_read.
+             * @example [
+             *       "default"
+             *     ]
+             */
+            changes: string[];
+            /**
+             * Format: int64
+             * @example 17
+             */
+            id: number;
+            /**
+             * Format: int32
+             * @example 1
+             */
+            registry_id: number;
+            /**
+             * @description The registry's name right after the event (before it, for deleted).
+             * @example docker-hub
+             */
+            registry_name: string;
+            /**
+             * @description The registry's URL right after the event (before it, for deleted).
+             * @example https://registry-1.docker.io
+             */
+            registry_url: string;
+            /**
+             * @description The X-Request-Id of the request that made the event.
+             * @example 7b0c6f9e-2f4c-4c61-9d1e-0a4b1f7c2d33
+             */
+            request_id: string;
+        };
         /** @description How to log in to a registry. */
         RegistryCredentials: {
             /** @description The password in clear text. */
@@ -491,7 +564,7 @@ export interface operations {
             query?: {
                 /** @description Page number, from 1. */
                 pageNum?: number;
-                /** @description Registries per page. */
+                /** @description Items per page. */
                 pageSize?: number;
             };
             header?: never;
@@ -691,6 +764,83 @@ export interface operations {
             /** @description Not found. */
             404: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is unavailable; retry shortly. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    listImageRegistryEvents: {
+        parameters: {
+            query?: {
+                /** @description Page number, from 1. */
+                pageNum?: number;
+                /** @description Items per page. */
+                pageSize?: number;
+                /** @description Only the events of this registry (deleted ones included). */
+                registryId?: number;
+                /** @description Only events of this action. */
+                action?: "created" | "updated" | "deleted" | "credentials_read";
+                /** @description Only events of this actor (the token's sub), exactly. */
+                actor?: string;
+                /** @description Only events at or after this time, in unix seconds. */
+                since?: number;
+                /** @description Only events at or before this time, in unix seconds; not before `since`. */
+                until?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of events. */
+            200: {
+                headers: {
+                    /** @description The number of events the filters match. */
+                    "X-Total-Count"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImageRegistryEvent"][];
+                };
+            };
+            /** @description Invalid request: malformed JSON, a wrong type, an out-of-range value, an unknown or read-only field, or a malformed id. `message` lists the problems. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No bearer token, or a malformed, expired, not-yet-valid or wrongly signed one. */
+            401: {
+                headers: {
+                    /** @description The bearer challenge (RFC 6750). */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The token does not grant the scope this operation requires. */
+            403: {
+                headers: {
+                    /** @description The bearer challenge (RFC 6750). */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content: {

@@ -31,6 +31,28 @@ export class AuditEventsRepository {
     return this.transactions.run((manager) => this.append(manager, events));
   }
 
+  /**
+   * Removes up to `batchSize` events older than `before` (unix seconds), oldest first: answers how
+   * many it found and how many it removed (fewer when another instance removed some first). One
+   * short transaction, so that instances pruning at once only wait briefly for each other.
+   */
+  deleteOlderThan(before: number, batchSize: number): Promise<{ found: number; removed: number }> {
+    return this.transactions.run(async (manager) => {
+      const oldest = await manager
+        .getRepository(ImageRegistryEvent)
+        .createQueryBuilder('event')
+        .select('event.id', 'id')
+        .where('event.at < :before', { before })
+        .orderBy('event.id', 'ASC')
+        .limit(batchSize)
+        .getRawMany<{ id: number | string }>();
+      if (oldest.length === 0) return { found: 0, removed: 0 };
+      const ids = oldest.map((row) => Number(row.id));
+      const result = await manager.delete(ImageRegistryEvent, ids);
+      return { found: ids.length, removed: result.affected ?? ids.length };
+    });
+  }
+
   /** One page, newest first, and the number of events the filters match. */
   findPage(
     filters: EventFilters,

@@ -12,12 +12,22 @@ describe('grantedScopes', () => {
     ['read', 'registries:read', [Scope.Read]],
     ['write implies read', 'registries:write', [Scope.Read, Scope.Write]],
     ['credentials implies nothing', 'registries:credentials', [Scope.Credentials]],
+    ['audit implies nothing', 'registries:audit', [Scope.Audit]],
+    [
+      'nothing implies audit',
+      'registries:write registries:read registries:credentials',
+      [Scope.Credentials, Scope.Read, Scope.Write],
+    ],
     [
       'several, space-separated',
       'registries:read registries:credentials',
       [Scope.Credentials, Scope.Read],
     ],
-    ['all three', 'registries:credentials registries:write registries:read', [...KNOWN].sort()],
+    [
+      'all four',
+      'registries:credentials registries:write registries:read registries:audit',
+      [...KNOWN].sort(),
+    ],
     ['repeated', 'registries:read registries:read', [Scope.Read]],
     ['extra spaces', '  registries:read   registries:write ', [Scope.Read, Scope.Write]],
     ['unknown scopes among known ones', 'openid registries:read profile', [Scope.Read]],

@@ -2,12 +2,14 @@ export const Scope = {
   Read: 'registries:read',
   Write: 'registries:write',
   Credentials: 'registries:credentials',
+  Audit: 'registries:audit',
 } as const;
 
 export type Scope = (typeof Scope)[keyof typeof Scope];
 
 /**
- * `registries:write` implies `registries:read`; `registries:credentials` implies nothing. A Map,
+ * `registries:write` implies `registries:read`; `registries:credentials` and `registries:audit`
+ * imply nothing, and nothing implies them. A Map,
  * not an object literal: a claim naming `constructor` or `__proto__` must not reach
  * Object.prototype (that threw, and turned a valid token into a 401).
  */

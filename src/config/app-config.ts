@@ -39,6 +39,8 @@ export interface AppConfig {
   keyRing: KeyRing;
   corsOrigins: string[];
   outbound: OutboundConfig;
+  /** Days audit events are kept; 0 keeps them forever. */
+  auditRetentionDays: number;
   logLevel: LogLevelName;
   /** Files in the data directory that development mode used in place of missing secrets. */
   developmentSecretFiles: string[];
@@ -108,6 +110,7 @@ export function loadAppConfig(env: Environment): AppConfig {
       connectTimeoutMs: variables.OUTBOUND_CONNECT_TIMEOUT_MS ?? 3_000,
       timeoutMs: variables.OUTBOUND_TIMEOUT_MS ?? 10_000,
     },
+    auditRetentionDays: variables.AUDIT_RETENTION_DAYS ?? 365,
     logLevel: variables.LOG_LEVEL ?? 'log',
     developmentSecretFiles,
     developmentSecretVariables,

@@ -108,6 +108,14 @@ export class EnvironmentVariables {
   @Min(100)
   @Max(120_000)
   OUTBOUND_TIMEOUT_MS?: number;
+
+  /** Audit events older than this many days are removed; 0 keeps them all. */
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(36_500)
+  AUDIT_RETENTION_DAYS?: number;
 }
 
 /** Validates the variables the service reads; an empty value counts as unset. */

@@ -13,7 +13,7 @@ import { Scope } from '../auth/scopes';
 import { ApiIdParam } from '../common/api-id-param';
 import { ParseIdPipe } from '../common/parse-id.pipe';
 import { ApiErrorResponses } from '../docs/api-responses';
-import { REGISTRIES_TAG } from '../registries/image-registries.controller';
+import { REGISTRIES_TAG } from '../docs/tags';
 import { ConnectivityService } from './connectivity.service';
 import { ConnectionTestResultDto } from './dto/connection-test-result.dto';
 import {

@@ -1,10 +1,8 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { BEARER_SCHEME, SCOPES_EXTENSION } from '../auth/auth.decorators';
-import { REGISTRIES_TAG } from '../registries/image-registries.controller';
 import packageJson from '../../package.json';
-
-export const HEALTH_TAG = 'health';
+import { HEALTH_TAG, REGISTRIES_TAG } from './tags';
 
 /** The OpenAPI document of the application, as served at /api/docs-json and committed. */
 export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
@@ -20,7 +18,7 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
         scheme: 'bearer',
         bearerFormat: 'JWT',
         description:
-          'A JWT whose space-separated `scope` claim grants `registries:read`, `registries:write` (implies read) or `registries:credentials`.',
+          'A JWT whose space-separated `scope` claim grants `registries:read`, `registries:write` (implies read), `registries:credentials` or `registries:audit` (these two imply nothing).',
       },
       BEARER_SCHEME,
     )

@@ -13,7 +13,7 @@ import {
   TypeOrmHealthIndicator,
 } from '@nestjs/terminus';
 import { Public } from '../auth/auth.decorators';
-import { HEALTH_TAG } from '../docs/openapi-document';
+import { HEALTH_TAG } from '../docs/tags';
 
 const REPORT_SCHEMA = {
   type: 'object',

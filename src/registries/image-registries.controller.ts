@@ -19,7 +19,8 @@ import { type Caller, CurrentCaller } from '../auth/caller';
 import { Scope } from '../auth/scopes';
 import { ApiIdParam } from '../common/api-id-param';
 import { matchesWeakly, parseEntityTagCondition } from '../common/entity-tags';
-import { ETAG_HEADER, TOTAL_COUNT_HEADER } from '../common/http-headers';
+import { ETAG_HEADER } from '../common/http-headers';
+import { ApiPageResponse, withTotalCount } from '../common/page-responses';
 import { ParseIdPipe } from '../common/parse-id.pipe';
 import {
   ApiIfMatch,
@@ -28,13 +29,12 @@ import {
   withEntityTag,
 } from '../common/versioned-responses';
 import { ApiErrorResponses } from '../docs/api-responses';
+import { REGISTRIES_TAG } from '../docs/tags';
 import { CreateImageRegistryDto } from './dto/create-image-registry.dto';
 import { ImageRegistryResponseDto } from './dto/image-registry-response.dto';
 import { ListImageRegistriesQueryDto } from './dto/list-image-registries-query.dto';
 import { UpdateImageRegistryDto } from './dto/update-image-registry.dto';
 import { ImageRegistriesService } from './image-registries.service';
-
-export const REGISTRIES_TAG = 'image-registries';
 
 @ApiTags(REGISTRIES_TAG)
 @ApiErrorResponses(503)
@@ -70,24 +70,17 @@ export class ImageRegistriesController {
     description:
       'One page of registries ordered by id ascending. The total number of registries is in the X-Total-Count header; a page past the end is an empty array.',
   })
-  @ApiOkResponse({
-    description: 'One page of registries.',
-    type: [ImageRegistryResponseDto],
-    headers: {
-      [TOTAL_COUNT_HEADER]: {
-        description: 'The total number of registries.',
-        schema: { type: 'integer', minimum: 0 },
-      },
-    },
-  })
+  @ApiPageResponse(
+    ImageRegistryResponseDto,
+    'One page of registries.',
+    'The total number of registries.',
+  )
   @ApiErrorResponses(400)
   async listImageRegistries(
     @Query() query: ListImageRegistriesQueryDto,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<ImageRegistryResponseDto[]> {
-    const page = await this.registries.list(query.pageNum, query.pageSize);
-    void reply.header(TOTAL_COUNT_HEADER, page.total);
-    return page.items;
+    return withTotalCount(reply, await this.registries.list(query.pageNum, query.pageSize));
   }
 
   @Get('default')

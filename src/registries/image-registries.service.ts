@@ -7,6 +7,7 @@ import {
 } from '@nestjs/common';
 import type { Caller } from '../auth/caller';
 import { type EntityTagCondition, entityTag, matchesStrongly } from '../common/entity-tags';
+import type { Page } from '../common/page-responses';
 import type { Versioned } from '../common/versioned-responses';
 import { violatedUniqueColumn } from '../database/database-errors';
 import type { CreateImageRegistryDto } from './dto/create-image-registry.dto';
@@ -28,11 +29,6 @@ import {
   updatedChanges,
 } from './registry-events';
 import { normalizeRegistryUrl } from './registry-url';
-
-export interface ImageRegistryPage {
-  items: ImageRegistryResponseDto[];
-  total: number;
-}
 
 @Injectable()
 export class ImageRegistriesService {
@@ -71,7 +67,7 @@ export class ImageRegistriesService {
     return versioned(registry);
   }
 
-  async list(pageNum: number, pageSize: number): Promise<ImageRegistryPage> {
+  async list(pageNum: number, pageSize: number): Promise<Page<ImageRegistryResponseDto>> {
     const offset = Math.min((pageNum - 1) * pageSize, Number.MAX_SAFE_INTEGER);
     const [registries, total] = await this.repository.findPage(offset, pageSize);
     return { items: registries.map(toImageRegistryResponse), total };
