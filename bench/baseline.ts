@@ -3,9 +3,11 @@
  * pool, written as a careful hand would — the floor this stack can reach on this machine, not a
  * straw man. Same environment variables, same token checks (HS256 with a KeyObject, exp/nbf with
  * 30 s leeway, scopes), the SQL a hand would choose — prepared statements (mysql2 `execute`,
- * about 30% faster here than `query`), page and total in parallel — the same JSON bytes, the same
- * AES-256-GCM storage format. Not covered: RS256/JWKS, issuer/audience, the 10 s query deadline,
- * Docker Hub URL aliases (URLs are normalised minimally), the other endpoints.
+ * about 30% faster here than `query`), page and `COUNT(*)` in parallel — the same JSON bytes, the
+ * same AES-256-GCM storage format, the same work per write: the version, and the audit event in
+ * the write's transaction (CONTRACT §10, §11), with ETag and X-Request-Id on the answers. Not
+ * covered: RS256/JWKS, issuer/audience, the 10 s query deadline, Docker Hub URL aliases (URLs are
+ * normalised minimally), If-Match, the other endpoints.
  */
 import {
   createCipheriv,
@@ -14,6 +16,7 @@ import {
   createSecretKey,
   type KeyObject,
   randomBytes,
+  randomUUID,
   timingSafeEqual,
   X509Certificate,
 } from 'node:crypto';
@@ -35,7 +38,38 @@ const MAX_ID = 2 ** 31 - 1;
 const MAX_TRANSACTION_ATTEMPTS = 10;
 const KEY_ID_LABEL = 'image-registry-service/encryption-key-id/v1\0';
 const COLUMNS =
-  'id, name, url, username, is_default, description, insecure, ca_certificate, created_at, updated_at';
+  'id, name, url, username, is_default, description, insecure, ca_certificate, created_at, updated_at, version';
+
+/** The fields an event names, in the contract's order, with their columns. */
+const EVENT_FIELDS = [
+  ['name', 'name'],
+  ['url', 'url'],
+  ['username', 'username'],
+  ['password', 'password'],
+  ['default', 'is_default'],
+  ['description', 'description'],
+  ['insecure', 'insecure'],
+  ['ca_certificate', 'ca_certificate'],
+] as const;
+
+/** What a created registry's event leaves out: the columns still at their default. */
+const COLUMN_DEFAULTS: Partial<Record<string, ColumnValue>> = {
+  username: null,
+  password: null,
+  is_default: null,
+  description: '',
+  insecure: 0,
+  ca_certificate: null,
+};
+
+const INSERT_EVENT =
+  'INSERT INTO image_registry_events (at, action, registry_id, registry_name, registry_url, actor, changes, request_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)';
+
+/** Who asked, for the audit events. */
+interface Caller {
+  actor: string | null;
+  requestId: string;
+}
 
 class HttpError extends Error {
   constructor(
@@ -79,13 +113,14 @@ function loadConfig(env: NodeJS.ProcessEnv): Config {
 // ---------------------------------------------------------------- tokens
 
 interface Claims {
+  sub?: unknown;
   exp?: unknown;
   nbf?: unknown;
   scope?: unknown;
 }
 
-/** Verifies the bearer token (HS256 only) and the scope the route needs. */
-function authorize(header: string | undefined, scope: string, key: KeyObject): void {
+/** Verifies the bearer token (HS256 only) and the scope the route needs; answers its `sub`. */
+function authorize(header: string | undefined, scope: string, key: KeyObject): string | null {
   if (header === undefined) {
     throw new HttpError(401, 'A bearer token is required', { 'WWW-Authenticate': 'Bearer' });
   }
@@ -96,6 +131,7 @@ function authorize(header: string | undefined, scope: string, key: KeyObject): v
       'WWW-Authenticate': `Bearer error="insufficient_scope", scope="${scope}"`,
     });
   }
+  return typeof claims.sub === 'string' ? claims.sub : null;
 }
 
 function verifyHs256(token: string | undefined, key: KeyObject): Claims {
@@ -327,6 +363,7 @@ interface RegistryRow extends RowDataPacket {
   ca_certificate: string | null;
   created_at: number | string;
   updated_at: number | string;
+  version: number;
 }
 
 /** The service's response shape, key for key in the same order. */
@@ -361,31 +398,27 @@ function duplicateOf(error: unknown): string | undefined {
 
 // ---------------------------------------------------------------- handlers
 
-/** True once the service's migrations have created the count row it keeps the total in. */
-async function hasCountRow(pool: Pool): Promise<boolean> {
-  const [rows] = await pool.query<RowDataPacket[]>(
-    "SELECT 1 FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = 'image_registry_count'",
-  );
-  return rows.length > 0;
+/** A registry answer: its JSON and the strong validator of its version. */
+interface Versioned {
+  body: string;
+  etag: string;
 }
 
+const versioned = (row: RegistryRow): Versioned => ({
+  body: toJson(row),
+  etag: `"${row.version}"`,
+});
+
 /**
- * The SQL follows the schema the service's migrations made: with the count row, the total is read
- * from it and every insert keeps it exact (row first, count second, as the service does);
- * without it, the total is COUNT(*).
+ * The SQL a hand writes against the service's schema: the total is `COUNT(*)`, and each write is
+ * one transaction with its audit events. The schema's count row (the service reads its total from
+ * it) is kept exact on insert, as every writer of this schema must; it is never read here.
  */
 class Registries {
-  private readonly countSql: string;
-
   constructor(
     private readonly pool: Pool,
     private readonly cipher: PasswordCipher,
-    private readonly countRow: boolean,
-  ) {
-    this.countSql = countRow
-      ? 'SELECT total FROM image_registry_count WHERE id = 1'
-      : 'SELECT COUNT(*) AS total FROM image_registries';
-  }
+  ) {}
 
   async list(query: URLSearchParams): Promise<{ body: string; total: number }> {
     const pageNum = pageParameter(query, 'pageNum', 1, Number.MAX_SAFE_INTEGER);
@@ -397,21 +430,21 @@ class Registries {
         `SELECT ${COLUMNS} FROM image_registries ORDER BY id LIMIT ? OFFSET ?`,
         [pageSize, offset],
       ),
-      this.pool.execute<RowDataPacket[]>(this.countSql),
+      this.pool.execute<RowDataPacket[]>('SELECT COUNT(*) AS total FROM image_registries'),
     ]);
     return { body: `[${rows.map(toJson).join(',')}]`, total: Number(counts[0].total) };
   }
 
-  async get(id: number): Promise<string> {
+  async get(id: number): Promise<Versioned> {
     const [rows] = await this.pool.execute<RegistryRow[]>(
       `SELECT ${COLUMNS} FROM image_registries WHERE id = ?`,
       [id],
     );
     if (rows.length === 0) throw notFound(id);
-    return toJson(rows[0]);
+    return versioned(rows[0]);
   }
 
-  async create(body: Record<string, unknown>): Promise<string> {
+  async create(body: Record<string, unknown>, caller: Caller): Promise<Versioned> {
     const input = validate(body, 'create');
     const name = input.name as string;
     if (input.password != null && input.username == null) {
@@ -428,71 +461,119 @@ class Registries {
       ca_certificate: input.ca_certificate ?? null,
       created_at: now,
       updated_at: now,
+      version: 1,
     };
-    const values = [
-      row.name,
-      name.toLowerCase(),
-      row.url,
-      row.username,
-      input.password == null ? null : this.cipher.encrypt(input.password),
-      row.is_default,
-      row.description,
-      row.insecure,
-      row.ca_certificate,
-      now,
-      now,
-    ];
-    const insert =
-      'INSERT INTO image_registries (name, name_key, url, username, password, is_default, description, insecure, ca_certificate, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
-    const id = await this.writeUnique(input, async () => {
-      // A single INSERT commits on its own; a new default or the count row needs a transaction.
-      if (row.is_default === null && !this.countRow) {
-        return (await this.pool.execute<ResultSetHeader>(insert, values))[0].insertId;
-      }
-      return this.transaction(async (connection) => {
-        if (row.is_default !== null) {
-          await connection.execute(
-            'UPDATE image_registries SET is_default = NULL WHERE is_default = 1',
-          );
-        }
-        const [result] = await connection.execute<ResultSetHeader>(insert, values);
-        if (this.countRow) {
-          await connection.execute(
-            'UPDATE image_registry_count SET total = total + 1 WHERE id = 1',
-          );
-        }
+    const password = input.password == null ? null : this.cipher.encrypt(input.password);
+    const stored = { ...row, password };
+    const changes = EVENT_FIELDS.filter(
+      ([, column]) => !(column in COLUMN_DEFAULTS) || stored[column] !== COLUMN_DEFAULTS[column],
+    ).map(([field]) => field);
+    const id = await this.writeUnique(input, () =>
+      this.transaction(async (connection) => {
+        if (row.is_default !== null) await this.clearDefault(connection, caller, now);
+        const [result] = await connection.execute<ResultSetHeader>(
+          'INSERT INTO image_registries (name, name_key, url, username, password, is_default, description, insecure, ca_certificate, created_at, updated_at, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+          [
+            row.name,
+            name.toLowerCase(),
+            row.url,
+            row.username,
+            password,
+            row.is_default,
+            row.description,
+            row.insecure,
+            row.ca_certificate,
+            now,
+            now,
+            1,
+          ],
+        );
+        await connection.execute('UPDATE image_registry_count SET total = total + 1 WHERE id = 1');
+        await connection.execute(INSERT_EVENT, [
+          now,
+          'created',
+          result.insertId,
+          row.name,
+          row.url,
+          caller.actor,
+          changes.join(','),
+          caller.requestId,
+        ]);
         return result.insertId;
-      });
-    });
-    return toJson({ id, ...row } as RegistryRow);
+      }),
+    );
+    return versioned({ id, ...row } as RegistryRow);
   }
 
-  async update(id: number, body: Record<string, unknown>): Promise<string> {
+  async update(id: number, body: Record<string, unknown>, caller: Caller): Promise<Versioned> {
     const input = validate(body, 'update');
+    const now = Math.floor(Date.now() / 1000);
     const row = await this.writeUnique(input, () =>
       this.transaction(async (connection) => {
-        const [rows] = await connection.execute<RegistryRow[]>(
-          `SELECT ${COLUMNS} FROM image_registries WHERE id = ? FOR UPDATE`,
+        const [rows] = await connection.execute<(RegistryRow & { has_password: number })[]>(
+          `SELECT ${COLUMNS}, password IS NOT NULL AS has_password FROM image_registries WHERE id = ? FOR UPDATE`,
           [id],
         );
         if (rows.length === 0) return undefined;
-        const current = rows[0];
+        const { has_password: hasPassword, ...current } = rows[0];
         const changes = this.changesFor(current, input);
         if (changes.is_default === 1 && current.is_default !== 1) {
-          await connection.execute(
-            'UPDATE image_registries SET is_default = NULL WHERE is_default = 1',
-          );
+          await this.clearDefault(connection, caller, now);
         }
+        changes.version = current.version + 1;
         const columns = Object.keys(changes);
         await connection.execute(
           `UPDATE image_registries SET ${columns.map((column) => `${column} = ?`).join(', ')} WHERE id = ?`,
           [...Object.values(changes), id],
         );
-        return { ...current, ...changes };
+        const changed = EVENT_FIELDS.filter(([field, column]) =>
+          field === 'password'
+            ? changes.password !== undefined && (changes.password !== null || hasPassword === 1)
+            : changes[column] !== undefined &&
+              changes[column] !== current[column as keyof typeof current],
+        ).map(([field]) => field);
+        const updated = { ...current, ...changes };
+        await connection.execute(INSERT_EVENT, [
+          now,
+          'updated',
+          id,
+          updated.name,
+          updated.url,
+          caller.actor,
+          changed.join(','),
+          caller.requestId,
+        ]);
+        return updated;
       }),
     );
     if (row === undefined) throw notFound(id);
-    return toJson(row);
+    return versioned(row);
+  }
+
+  /** The default moves: the registry that had it gets a new version and its own event. */
+  private async clearDefault(
+    connection: PoolConnection,
+    caller: Caller,
+    now: number,
+  ): Promise<void> {
+    const [rows] = await connection.execute<RegistryRow[]>(
+      'SELECT id, name, url FROM image_registries WHERE is_default = 1 FOR UPDATE',
+    );
+    if (rows.length === 0) return;
+    await connection.execute(
+      'UPDATE image_registries SET is_default = NULL, version = version + 1 WHERE id = ?',
+      [rows[0].id],
+    );
+    await connection.execute(INSERT_EVENT, [
+      now,
+      'updated',
+      rows[0].id,
+      rows[0].name,
+      rows[0].url,
+      caller.actor,
+      'default',
+      caller.requestId,
+    ]);
   }
 
   /** The contract's partial-update rules, as column → value (column names are fixed here). */
@@ -622,13 +703,22 @@ function isDatabaseUnavailable(error: unknown): boolean {
   );
 }
 
+/** The caller's X-Request-Id when it is 1–128 characters of [A-Za-z0-9._:-], else a new UUID. */
+function requestIdOf(request: IncomingMessage): string {
+  const given = request.headers['x-request-id'];
+  return typeof given === 'string' && /^[A-Za-z0-9._:-]{1,128}$/.test(given) ? given : randomUUID();
+}
+
 function createHandler(
   config: Config,
   pool: Pool,
-  countRow: boolean,
 ): (request: IncomingMessage, response: ServerResponse) => Promise<void> {
-  const registries = new Registries(pool, config.cipher, countRow);
-  const route = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
+  const registries = new Registries(pool, config.cipher);
+  const route = async (
+    request: IncomingMessage,
+    response: ServerResponse,
+    requestId: string,
+  ): Promise<void> => {
     const target = request.url ?? '/';
     const queryAt = target.indexOf('?');
     const path = queryAt === -1 ? target : target.slice(0, queryAt);
@@ -647,26 +737,31 @@ function createHandler(
       return send(response, 200, page.body, { 'X-Total-Count': page.total });
     }
     if (path === API && method === 'POST') {
-      authorize(auth, WRITE, config.jwtKey);
-      return send(response, 201, await registries.create(await readJsonBody(request)));
+      const caller = { actor: authorize(auth, WRITE, config.jwtKey), requestId };
+      const created = await registries.create(await readJsonBody(request), caller);
+      return send(response, 201, created.body, { ETag: created.etag });
     }
     if (path.startsWith(`${API}/`) && !path.includes('/', API.length + 1)) {
       const idText = path.slice(API.length + 1);
       if (method === 'GET') {
         authorize(auth, READ, config.jwtKey);
-        return send(response, 200, await registries.get(parseId(idText)));
+        const registry = await registries.get(parseId(idText));
+        return send(response, 200, registry.body, { ETag: registry.etag });
       }
       if (method === 'PUT') {
-        authorize(auth, WRITE, config.jwtKey);
+        const caller = { actor: authorize(auth, WRITE, config.jwtKey), requestId };
         const id = parseId(idText);
-        return send(response, 200, await registries.update(id, await readJsonBody(request)));
+        const updated = await registries.update(id, await readJsonBody(request), caller);
+        return send(response, 200, updated.body, { ETag: updated.etag });
       }
     }
     throw new HttpError(404, `Cannot ${method} ${path}`);
   };
   return async (request, response) => {
+    const requestId = requestIdOf(request);
+    response.setHeader('X-Request-Id', requestId);
     try {
-      await route(request, response);
+      await route(request, response, requestId);
     } catch (error) {
       if (response.headersSent) return void response.destroy();
       if (error instanceof HttpError) return sendError(response, error);
@@ -682,7 +777,7 @@ function createHandler(
   };
 }
 
-async function main(): Promise<void> {
+function main(): void {
   const config = loadConfig(process.env);
   const pool = createPool({
     uri: config.databaseUrl,
@@ -693,7 +788,7 @@ async function main(): Promise<void> {
     timezone: 'Z',
     connectTimeout: 10_000,
   });
-  const handler = createHandler(config, pool, await hasCountRow(pool));
+  const handler = createHandler(config, pool);
   const server = createServer((request, response) => void handler(request, response));
   server.listen(config.port, config.host, () =>
     console.log(`Baseline listening on ${config.host}:${config.port}`),
@@ -710,7 +805,9 @@ async function main(): Promise<void> {
   process.once('SIGINT', shutdown);
 }
 
-main().catch((error: unknown) => {
+try {
+  main();
+} catch (error) {
   console.error(`Baseline failed to start: ${String(error)}`);
   process.exit(1);
-});
+}

@@ -16,6 +16,7 @@ interface Answer {
 export interface CheckTokens {
   readWrite: string;
   credentials: string;
+  audit: string;
 }
 
 async function call(
@@ -72,6 +73,7 @@ export async function checkSameAnswers(
   await both('wrong scope', `${API}/1`, tokens.credentials);
 
   const tag = Date.now().toString(36);
+  const auditTrails: string[] = [];
   for (const [writer, reader] of [
     [service, baseline],
     [baseline, service],
@@ -111,7 +113,22 @@ export async function checkSameAnswers(
       ok: password === request.password,
       detail: password === request.password ? undefined : `${stored.status} ${stored.body}`,
     });
+    const events = await call(service, `${API}/events?registryId=${id}`, tokens.audit);
+    auditTrails.push(
+      JSON.stringify(
+        events.status === 200
+          ? (
+              JSON.parse(events.body) as { action: string; changes: string[]; actor: unknown }[]
+            ).map(({ action, changes, actor }) => ({ action, changes, actor }))
+          : events.status,
+      ),
+    );
   }
+  results.push({
+    name: 'the baseline records the same audit events as the service',
+    ok: auditTrails[0] === auditTrails[1] && auditTrails[0].includes('"created"'),
+    detail: auditTrails[0] === auditTrails[1] ? undefined : auditTrails.join(' vs '),
+  });
   const expected = String(seededRows + 2);
   for (const server of [service, baseline]) {
     const { totalCount } = await call(server, `${API}?pageNum=1&pageSize=1`, tokens.readWrite);

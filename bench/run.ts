@@ -144,7 +144,11 @@ async function benchmark(options: BenchOptions, cleanup: Cleanup): Promise<numbe
   const checks: CheckResult[] = await checkSameAnswers(
     service,
     baseline,
-    { readWrite: token, credentials: signToken(secrets.jwtSecret, CREDENTIALS_SCOPE) },
+    {
+      readWrite: token,
+      credentials: signToken(secrets.jwtSecret, CREDENTIALS_SCOPE),
+      audit: signToken(secrets.jwtSecret, 'registries:audit'),
+    },
     options.seedRows,
   );
   for (const check of checks) {
