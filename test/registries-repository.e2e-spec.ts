@@ -94,4 +94,33 @@ describeEachDatabase('the registry repository reads rows as TypeORM does', (suit
     );
     expect(seen).toEqual(await byTypeorm(ids[1], true));
   });
+
+  it('an update writes every kind of column as TypeORM reads it back, the password encrypted', async () => {
+    const changes = {
+      name: 'Renamed',
+      nameKey: 'renamed',
+      username: 'someone',
+      password: 'n3w+/p@ss=',
+      isDefault: false,
+      description: 'written by hand',
+      insecure: false,
+      caCertificate: null,
+      updatedAt: 4_102_444_900,
+      version: 7,
+    };
+    await repository.update(
+      ids[1],
+      () => changes,
+      () => [],
+    );
+    const { nameKey: _nameKey, ...expected } = changes;
+    expect(await byTypeorm(ids[1], true)).toMatchObject(expected);
+    const [stored] = await typeorm.query<{ password: string; name_key: string }[]>(
+      'SELECT password, name_key FROM image_registries WHERE id = ?',
+      [ids[1]],
+    );
+    expect(stored.name_key).toBe('renamed');
+    expect(stored.password).toMatch(/^v1:/);
+    expect(stored.password).not.toContain('n3w');
+  });
 });

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
+import { EntityRows } from '../database/entity-rows';
 import { TransactionRunner } from '../database/transaction-runner';
 import { type EventAction, ImageRegistryEvent } from './image-registry-event.entity';
 
@@ -16,14 +17,23 @@ export interface EventFilters {
 /** Storage of the audit trail: it only appends, lists and prunes rows. */
 @Injectable()
 export class AuditEventsRepository {
+  private readonly rows: EntityRows<ImageRegistryEvent>;
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly transactions: TransactionRunner,
-  ) {}
+  ) {
+    this.rows = new EntityRows(dataSource, ImageRegistryEvent);
+  }
 
-  /** Within the transaction of the change the events record. */
+  /**
+   * Within the transaction of the change the events record: one multi-row INSERT written from the
+   * entity's columns (TypeORM's insert builder was a tenth of an update's CPU time).
+   */
   async append(manager: EntityManager, events: readonly NewAuditEvent[]): Promise<void> {
-    if (events.length > 0) await manager.insert(ImageRegistryEvent, [...events]);
+    if (events.length === 0) return;
+    const [sql, parameters] = this.rows.insert(events);
+    await manager.query(sql, parameters);
   }
 
   /** On their own: events that record a read, not a change. */

@@ -5,15 +5,21 @@ type Row = Record<string, unknown>;
 
 /**
  * One entity's columns and row mapping, for the SQL written by hand (the fast reads, the row an
- * update locks): both come from the entity's own TypeORM metadata, hydrated with the driver's
- * conversions and each column's transformer, decryption included. A column added to the entity is
- * therefore read by every path, and read the same way as TypeORM reads it.
+ * update locks, the inserts of the audit trail): both come from the entity's own TypeORM metadata,
+ * hydrated or persisted with the driver's conversions and each column's transformer, decryption
+ * and encryption included. A column added to the entity is therefore read and written by every
+ * path, the same way as TypeORM does it.
  */
 export class EntityRows<Entity extends ObjectLiteral> {
   /** `SELECT <columns> FROM <table>`, to be followed by the statement's own clauses. */
   readonly select: string;
   /** A row of `select` as the entity. */
   readonly fromRow: (row: Row) => Entity;
+  private readonly table: string;
+  private readonly insertInto: string;
+  private readonly insertColumns: readonly ColumnMetadata[];
+  private readonly byProperty: ReadonlyMap<string, ColumnMetadata>;
+  private readonly driver: Driver;
 
   /**
    * @param alsoSelect columns the entity does not select by default (`select: false`) that these
@@ -31,8 +37,41 @@ export class EntityRows<Entity extends ObjectLiteral> {
         column.isSelect || alsoSelect.includes(column.propertyName as keyof Entity & string),
     );
     const names = columns.map((column) => driver.escape(column.databaseName));
-    this.select = `SELECT ${names.join(', ')} FROM ${driver.escape(metadata.tableName)}`;
+    const table = driver.escape(metadata.tableName);
+    this.table = table;
+    this.byProperty = new Map(metadata.columns.map((column) => [column.propertyName, column]));
+    this.select = `SELECT ${names.join(', ')} FROM ${table}`;
     this.fromRow = compileHydration<Entity>(driver, columns);
+    this.driver = driver;
+    this.insertColumns = metadata.columns.filter((column) => !column.isGenerated);
+    const inserted = this.insertColumns.map((column) => driver.escape(column.databaseName));
+    this.insertInto = `INSERT INTO ${table} (${inserted.join(', ')}) VALUES `;
+  }
+
+  /** One INSERT of all `entities` (every column but the generated ones), and its parameters. */
+  insert(entities: readonly Partial<Entity>[]): [sql: string, parameters: unknown[]] {
+    const placeholders = `(${this.insertColumns.map(() => '?').join(', ')})`;
+    const parameters = entities.flatMap((entity) =>
+      this.insertColumns.map((column): unknown =>
+        this.driver.preparePersistentValue(entity[column.propertyName as keyof Entity], column),
+      ),
+    );
+    return [this.insertInto + entities.map(() => placeholders).join(', '), parameters];
+  }
+
+  /** One UPDATE of the given properties of the row whose primary `id` column is `id`. */
+  updateById(id: number, changes: Partial<Entity>): [sql: string, parameters: unknown[]] {
+    const columns = Object.keys(changes).map((property) => {
+      const column = this.byProperty.get(property);
+      if (column === undefined) throw new Error(`${property} is not a column of ${this.table}`);
+      return column;
+    });
+    const assignments = columns.map((column) => `${this.driver.escape(column.databaseName)} = ?`);
+    const parameters = columns.map((column): unknown =>
+      this.driver.preparePersistentValue(changes[column.propertyName as keyof Entity], column),
+    );
+    const sql = `UPDATE ${this.table} SET ${assignments.join(', ')} WHERE ${this.driver.escape('id')} = ?`;
+    return [sql, [...parameters, id]];
   }
 }
 

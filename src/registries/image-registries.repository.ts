@@ -132,7 +132,7 @@ export class ImageRegistriesRepository {
       const changes = decide(current);
       const lostDefault =
         changes.isDefault === true && !current.isDefault ? await this.clearDefault(manager) : [];
-      await manager.update(ImageRegistry, { id }, changes);
+      await manager.query(...this.publicRows.updateById(id, changes));
       const updated = withoutSecrets({ ...current, ...changes });
       await this.events.append(manager, audit(lostDefault, current, updated));
       return updated;
