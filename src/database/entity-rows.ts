@@ -1,4 +1,4 @@
-import type { DataSource, Driver, EntityTarget, ObjectLiteral } from 'typeorm';
+import type { DataSource, Driver, EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
 import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
 
 type Row = Record<string, unknown>;
@@ -57,6 +57,13 @@ export class EntityRows<Entity extends ObjectLiteral> {
       ),
     );
     return [this.insertInto + entities.map(() => placeholders).join(', '), parameters];
+  }
+
+  /** Inserts one row and answers the id the database generated for it. */
+  async insertOne(manager: EntityManager, entity: Partial<Entity>): Promise<number> {
+    // mysql2 answers a ResultSetHeader; TypeORM's SQLite driver the last inserted row id.
+    const result = await manager.query<{ insertId: number } | number>(...this.insert([entity]));
+    return Number(typeof result === 'object' ? result.insertId : result);
   }
 
   /** One UPDATE of the given properties of the row whose primary `id` column is `id`. */

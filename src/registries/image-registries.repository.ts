@@ -106,9 +106,8 @@ export class ImageRegistriesRepository {
   ): Promise<ImageRegistry> {
     return this.transactions.run(async (manager) => {
       const lostDefault = registry.isDefault ? await this.clearDefault(manager) : [];
-      const result = await manager.insert(ImageRegistry, { ...registry });
+      const id = await this.credentialRows.insertOne(manager, registry);
       await changeCount(manager, +1);
-      const id = Number((result.identifiers[0] as { id: number }).id);
       const created = withoutSecrets({ ...registry, id });
       await this.events.append(manager, audit(lostDefault, created));
       return created;
