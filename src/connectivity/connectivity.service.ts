@@ -10,6 +10,7 @@ import {
 import { createHash } from 'node:crypto';
 import { AuditEventsRepository } from '../audit/audit-events.repository';
 import type { Caller } from '../auth/caller';
+import { unixNow } from '../common/unix-time';
 import { ImageRegistriesRepository } from '../registries/image-registries.repository';
 import type { ImageRegistry } from '../registries/image-registry.entity';
 import { toImageRegistryResponse } from '../registries/dto/image-registry-response.dto';
@@ -99,7 +100,7 @@ export class ConnectivityService {
   /** Recorded as a `credentials_read` event before anything is sent; a 503 when it cannot be. */
   async credentials(id: number, caller: Caller): Promise<RegistryCredentialsDto> {
     const registry = await this.withCredentials(id);
-    const read = registryEvent('credentials_read', registry, caller, Math.floor(Date.now() / 1000));
+    const read = registryEvent('credentials_read', registry, caller, unixNow());
     try {
       await this.events.appendNow([read]);
     } catch {

@@ -16,6 +16,7 @@ export class EntityRows<Entity extends ObjectLiteral> {
   /** A row of `select` as the entity. */
   readonly fromRow: (row: Row) => Entity;
   private readonly table: string;
+  private readonly primaryKey: string;
   private readonly insertInto: string;
   private readonly insertColumns: readonly ColumnMetadata[];
   private readonly byProperty: ReadonlyMap<string, ColumnMetadata>;
@@ -39,6 +40,7 @@ export class EntityRows<Entity extends ObjectLiteral> {
     const names = columns.map((column) => driver.escape(column.databaseName));
     const table = driver.escape(metadata.tableName);
     this.table = table;
+    this.primaryKey = driver.escape(metadata.primaryColumns[0].databaseName);
     this.byProperty = new Map(metadata.columns.map((column) => [column.propertyName, column]));
     this.select = `SELECT ${names.join(', ')} FROM ${table}`;
     this.fromRow = compileHydration<Entity>(driver, columns);
@@ -66,7 +68,7 @@ export class EntityRows<Entity extends ObjectLiteral> {
     return Number(typeof result === 'object' ? result.insertId : result);
   }
 
-  /** One UPDATE of the given properties of the row whose primary `id` column is `id`. */
+  /** One UPDATE of the given properties of the row whose primary key is `id`. */
   updateById(id: number, changes: Partial<Entity>): [sql: string, parameters: unknown[]] {
     const columns = Object.keys(changes).map((property) => {
       const column = this.byProperty.get(property);
@@ -77,7 +79,7 @@ export class EntityRows<Entity extends ObjectLiteral> {
     const parameters = columns.map((column): unknown =>
       this.driver.preparePersistentValue(changes[column.propertyName as keyof Entity], column),
     );
-    const sql = `UPDATE ${this.table} SET ${assignments.join(', ')} WHERE ${this.driver.escape('id')} = ?`;
+    const sql = `UPDATE ${this.table} SET ${assignments.join(', ')} WHERE ${this.primaryKey} = ?`;
     return [sql, [...parameters, id]];
   }
 }

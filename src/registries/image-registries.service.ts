@@ -8,6 +8,7 @@ import {
 import type { Caller } from '../auth/caller';
 import { type EntityTagCondition, entityTag, matchesStrongly } from '../common/entity-tags';
 import type { Page } from '../common/page-responses';
+import { unixNow } from '../common/unix-time';
 import type { Versioned } from '../common/versioned-responses';
 import { violatedUniqueColumn } from '../database/database-errors';
 import type { CreateImageRegistryDto } from './dto/create-image-registry.dto';
@@ -197,10 +198,6 @@ function requireMatch(current: ImageRegistry, ifMatch: EntityTagCondition | unde
 
 function nameKey(name: string): string {
   return name.toLowerCase();
-}
-
-function unixNow(): number {
-  return Math.floor(Date.now() / 1000);
 }
 
 function notFound(id: number): NotFoundException {

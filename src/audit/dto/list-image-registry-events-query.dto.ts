@@ -1,14 +1,10 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Length, Max, Min, Validate } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Length, Min, Validate } from 'class-validator';
 import { digitsToNumber, PageQueryDto } from '../../common/page-query.dto';
-import { MAX_ID } from '../../common/parse-id.pipe';
+import { idFrom, MAX_ID } from '../../common/parse-id.pipe';
 import { EVENT_ACTIONS, type EventAction } from '../image-registry-event.entity';
 import { SinceNotAfterUntil } from './since-not-after-until';
-
-/** A registry id as a path id reads it: digits without sign or leading zero. */
-const idDigits = ({ value }: { value: unknown }): unknown =>
-  typeof value === 'string' && /^[1-9][0-9]{0,9}$/.test(value) ? Number(value) : value;
 
 export class ListImageRegistryEventsQueryDto extends PageQueryDto {
   @ApiPropertyOptional({
@@ -17,11 +13,10 @@ export class ListImageRegistryEventsQueryDto extends PageQueryDto {
     minimum: 1,
     maximum: MAX_ID,
   })
-  @Transform(idDigits)
+  // A valid id becomes a number; anything else stays as sent and fails IsInt.
+  @Transform(({ value }: { value: unknown }) => idFrom(value) ?? value)
   @IsOptional()
   @IsInt({ message: `registryId must be an integer from 1 to ${MAX_ID}` })
-  @Min(1, { message: `registryId must be an integer from 1 to ${MAX_ID}` })
-  @Max(MAX_ID, { message: `registryId must be an integer from 1 to ${MAX_ID}` })
   registryId?: number;
 
   @ApiPropertyOptional({ description: 'Only events of this action.', enum: EVENT_ACTIONS })
