@@ -1,19 +1,16 @@
-import { ConsoleLogger, type LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { Logger } from 'pino';
 import { AppModule } from './app.module';
 import type { AppConfig } from './config/app-config';
-import { LOG_LEVELS } from './config/environment';
 import { corsOptions } from './common/cors';
 import { acceptJsonBodiesOnly, MAX_BODY_BYTES } from './common/request-bodies';
 import { answerWithRequestId, requestIdOf } from './common/request-id';
 import { setUpSwagger } from './docs/swagger';
-
-function createLogger(config: AppConfig): ConsoleLogger {
-  const upTo = LOG_LEVELS.indexOf(config.logLevel) + 1;
-  const logLevels: LogLevel[] = ['fatal', ...LOG_LEVELS.slice(0, upTo)];
-  return new ConsoleLogger({ json: config.production, logLevels });
-}
+import { AccessLogController } from './logging/access-log.controller';
+import { NestPinoLogger } from './logging/nest-pino.logger';
+import { logWithinEachRequest } from './logging/request-logger';
+import { createRootLogger } from './logging/root-logger';
 
 /**
  * Builds the application exactly as it serves: main.ts and the end-to-end tests both come
@@ -21,9 +18,11 @@ function createLogger(config: AppConfig): ConsoleLogger {
  */
 export async function createApp(
   config: AppConfig,
-  logger: ConsoleLogger | false = createLogger(config),
+  logger: Logger = createRootLogger({ json: config.production, level: config.logLevel }),
 ): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
+    loggerInstance: logger,
+    logController: new AccessLogController(),
     bodyLimit: MAX_BODY_BYTES,
     genReqId: requestIdOf,
     // The header is read, validated, by requestIdOf; Fastify would take any value as it came.
@@ -39,10 +38,12 @@ export async function createApp(
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
     bodyParser: false,
     abortOnError: false,
-    logger,
+    logger: new NestPinoLogger(logger),
   });
   answerWithRequestId(app.getHttpServer());
-  acceptJsonBodiesOnly(app.getHttpAdapter().getInstance());
+  const fastify = app.getHttpAdapter().getInstance();
+  logWithinEachRequest(fastify);
+  acceptJsonBodiesOnly(fastify);
   app.enableCors(corsOptions(config.corsOrigins));
   app.enableShutdownHooks();
   setUpSwagger(app);

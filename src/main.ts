@@ -1,13 +1,16 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { createApp } from './app.factory';
-import { loadAppConfig } from './config/app-config';
+import { type AppConfig, loadAppConfig } from './config/app-config';
 import { ConfigurationError } from './config/environment';
 import { DOCS_PATH } from './docs/swagger';
+import { createRootLogger } from './logging/root-logger';
 
-async function bootstrap(): Promise<void> {
-  const config = loadAppConfig(process.env);
-  const app = await createApp(config);
+async function bootstrap(config: AppConfig): Promise<void> {
+  const app = await createApp(
+    config,
+    createRootLogger({ json: config.production, level: config.logLevel }),
+  );
   const logger = new Logger('Bootstrap');
   if (config.developmentSecretFiles.length > 0) {
     logger.warn(
@@ -23,13 +26,19 @@ async function bootstrap(): Promise<void> {
   );
 }
 
-bootstrap().catch((error: unknown) => {
-  const message =
-    error instanceof ConfigurationError
-      ? error.message
-      : error instanceof Error
-        ? (error.stack ?? error.message)
-        : String(error);
-  console.error(`Image registry service failed to start: ${message}`);
+function startFailure(error: unknown): string {
+  if (error instanceof ConfigurationError) return error.message;
+  return error instanceof Error ? (error.stack ?? error.message) : String(error);
+}
+
+let config: AppConfig;
+try {
+  config = loadAppConfig(process.env);
+} catch (error) {
+  console.error(`Image registry service failed to start: ${startFailure(error)}`);
+  process.exit(1);
+}
+bootstrap(config).catch((error: unknown) => {
+  new Logger('Bootstrap').fatal(`Image registry service failed to start: ${startFailure(error)}`);
   process.exit(1);
 });

@@ -1,34 +1,15 @@
-import { ConsoleLogger, type LogLevel } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { sign } from 'jsonwebtoken';
-import { inspect } from 'node:util';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { createApp } from '../src/app.factory';
 import { KeyRing } from '../src/crypto/key-ring';
 import { createTestDatabase, mysqlSkipped, type TestDatabase } from './support/databases';
+import { captureLogs, type CapturedLogs } from './support/captured-logs';
 import { initApp, testConfig } from './support/test-app';
 import { CREDENTIALS, READ, token, WRITE } from './support/tokens';
 
 const BASE = '/api/v1/image-registries';
-const ALL_LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
-
-/** Records everything it is asked to print, before printing it. */
-class CapturingLogger extends ConsoleLogger {
-  readonly records: string[] = [];
-
-  protected override printMessages(
-    messages: unknown[],
-    context?: string,
-    logLevel?: LogLevel,
-    writeStreamType?: 'stdout' | 'stderr',
-    errorStack?: unknown,
-    params?: Record<string, unknown>,
-  ): void {
-    this.records.push(inspect({ logLevel, context, messages, errorStack, params }, { depth: 10 }));
-    super.printMessages(messages, context, logLevel, writeStreamType, errorStack, params);
-  }
-}
 
 /** Everything written to stdout and stderr until `restore()`, swallowed. */
 function captureOutput(): { chunks: string[]; restore(): void } {
@@ -109,7 +90,7 @@ describe.each(kinds.flatMap((kind) => formats.map((format) => ({ kind, ...format
     INVALID_TOKENS.forEach((value) => secrets.token(value));
     let database: TestDatabase;
     let app: NestFastifyApplication;
-    let logger: CapturingLogger;
+    let logs: CapturedLogs;
     let output: ReturnType<typeof captureOutput>;
     let encrypt: jest.SpiedFunction<KeyRing['encrypt']>;
     const api = () => request(app.getHttpServer());
@@ -126,8 +107,8 @@ describe.each(kinds.flatMap((kind) => formats.map((format) => ({ kind, ...format
       database = await createTestDatabase(kind);
       encrypt = jest.spyOn(KeyRing.prototype, 'encrypt');
       output = captureOutput();
-      logger = new CapturingLogger({ json, logLevels: ALL_LEVELS });
-      app = await createApp(testConfig(database.url, { LOG_LEVEL: 'verbose' }), logger);
+      logs = captureLogs({ json, level: 'verbose' });
+      app = await createApp(testConfig(database.url, { LOG_LEVEL: 'verbose' }), logs.logger);
       await initApp(app);
     });
 
@@ -139,8 +120,7 @@ describe.each(kinds.flatMap((kind) => formats.map((format) => ({ kind, ...format
     });
 
     it('logs at all (the capture works)', () => {
-      expect(logger.records.length).toBeGreaterThan(0);
-      expect(output.chunks.join('')).toContain('Nest application successfully started');
+      expect(logs.lines.join('')).toContain('Nest application successfully started');
     });
 
     it('keeps passwords, ciphertexts and tokens out of every log line', async () => {
@@ -202,7 +182,7 @@ describe.each(kinds.flatMap((kind) => formats.map((format) => ({ kind, ...format
           .set('Authorization', credentialsReader)
           .expect(200);
       }
-      const credentialReads = logger.records.filter((line) => line.includes('Credentials of'));
+      const credentialReads = logs.lines.filter((line) => line.includes('Credentials of'));
       expect(credentialReads).toHaveLength(2);
       expect(credentialReads[0]).toContain(`image registry ${id} read by e2e-tester`);
       await api()
@@ -241,12 +221,110 @@ describe.each(kinds.flatMap((kind) => formats.map((format) => ({ kind, ...format
       } finally {
         await sql('ALTER TABLE image_registries_away RENAME TO image_registries');
       }
-      expect(logger.records.join('\n')).toMatch(/image_registries/); // the 500 was logged
+      expect(logs.lines.join('\n')).toMatch(/image_registries/); // the 500 was logged
 
       await collectCiphertexts();
       expect(encrypt).toHaveBeenCalled();
-      expect(secrets.leaksIn(logger.records)).toEqual([]);
+      expect(secrets.leaksIn(logs.lines)).toEqual([]);
       expect(secrets.leaksIn(output.chunks)).toEqual([]);
+    });
+
+    it('writes every line of a request with its request id, and one access line after it', async () => {
+      const first = logs.lines.length;
+      const send = (id: string, call: request.Test) => call.set('X-Request-Id', id);
+      const created = await send(
+        'rid-create',
+        api()
+          .post(BASE)
+          .set('Authorization', writer)
+          .send({ name: 'ids', url: 'ids.example.com', username: 'u', password: 'p' }),
+      ).expect(201);
+      await send(
+        'rid-conflict',
+        api()
+          .post(BASE)
+          .set('Authorization', writer)
+          .send({ name: 'IDS', url: 'ids2.example.com', username: 'u', password: 'p' }),
+      ).expect(409);
+      await send(
+        'rid-credentials',
+        api()
+          .get(`${BASE}/${created.body.id as number}/credentials`)
+          .set('Authorization', credentialsReader),
+      ).expect(200);
+      await send('rid-health', api().get('/health')).expect(200);
+      await send('rid-unmatched', api().get('/nowhere/42')).expect(404);
+      await sql('ALTER TABLE image_registries RENAME TO image_registries_gone');
+      try {
+        await send(
+          'rid-fault',
+          api()
+            .get(`${BASE}/${created.body.id as number}`)
+            .set('Authorization', reader),
+        ).expect(500);
+      } finally {
+        await sql('ALTER TABLE image_registries_gone RENAME TO image_registries');
+      }
+
+      if (!json) {
+        const written = logs.lines.slice(first);
+        const credentialsRead = written.find((text) => text.includes('Credentials of'));
+        expect(credentialsRead).toContain('"requestId":"rid-credentials"');
+        const accessLine = written.find((text) => text.includes('"requestId":"rid-create"'));
+        expect(accessLine).toMatch(
+          /INFO: request completed .*"route":"\/api\/v1\/image-registries"/,
+        );
+        return;
+      }
+      const records = logs.records().slice(first);
+      const ids = [
+        'rid-create',
+        'rid-conflict',
+        'rid-credentials',
+        'rid-health',
+        'rid-unmatched',
+        'rid-fault',
+      ];
+      expect(records.filter((record) => !ids.includes(record.requestId as string))).toEqual([]);
+      const linesOf = (id: string) => records.filter((record) => record.requestId === id);
+      const messagesOf = (id: string) => linesOf(id).map((record) => record.msg);
+      expect(messagesOf('rid-conflict')).toContainEqual(expect.stringMatching(/^Query failed/));
+      expect(messagesOf('rid-credentials')).toContainEqual(
+        expect.stringMatching(/^Credentials of image registry/),
+      );
+      expect(messagesOf('rid-fault')).toContainEqual(expect.stringMatching(/image_registries/));
+
+      const access = records.filter((record) => record.msg === 'request completed');
+      expect(access.map((record) => record.requestId)).toEqual(ids);
+      const line = (id: string) => access.find((record) => record.requestId === id);
+      expect(line('rid-create')).toEqual({
+        level: 'info',
+        time: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+        pid: process.pid,
+        hostname: expect.any(String),
+        requestId: 'rid-create',
+        msg: 'request completed',
+        method: 'POST',
+        route: BASE,
+        status: 201,
+        durationMs: expect.any(Number),
+        sub: 'e2e-tester',
+      });
+      expect(line('rid-credentials')).toMatchObject({
+        route: `${BASE}/:id/credentials`,
+        status: 200,
+      });
+      expect(line('rid-health')).toMatchObject({
+        level: 'debug',
+        route: '/health',
+      });
+      expect(line('rid-health')).not.toHaveProperty('sub');
+      expect(line('rid-unmatched')).toMatchObject({
+        level: 'info',
+        route: 'unmatched',
+        status: 404,
+      });
+      expect(line('rid-fault')).toMatchObject({ route: `${BASE}/:id`, status: 500 });
     });
   },
 );

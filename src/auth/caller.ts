@@ -9,6 +9,13 @@ export interface Caller {
   requestId: string;
 }
 
+type AuthenticatedRequest = FastifyRequest & { user?: Principal };
+
+/** The `sub` of the token the request was served for; undefined without a verified one. */
+export function verifiedSubject(request: FastifyRequest): string | undefined {
+  return (request as AuthenticatedRequest).user?.subject;
+}
+
 /** The caller of a route guarded by a token. */
 export const CurrentCaller = createParamDecorator(
   (_data: unknown, context: ExecutionContext): Caller => {

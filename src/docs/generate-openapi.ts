@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApp } from '../app.factory';
 import { loadAppConfig } from '../config/app-config';
+import { silentLogger } from '../logging/root-logger';
 import { buildOpenApiDocument, serializeOpenApiDocument } from './openapi-document';
 
 export const OPENAPI_FILE = 'openapi/openapi.json';
@@ -20,7 +21,7 @@ export async function generateOpenApiText(): Promise<string> {
     JWT_SECRET: randomBytes(32).toString('base64'),
     ENCRYPTION_KEY: randomBytes(32).toString('base64'),
   });
-  const app = await createApp(config, false);
+  const app = await createApp(config, silentLogger());
   try {
     return serializeOpenApiDocument(buildOpenApiDocument(app));
   } finally {

@@ -4,6 +4,7 @@ import type { App } from 'supertest/types';
 import { createApp } from '../../src/app.factory';
 import { type AppConfig, loadAppConfig } from '../../src/config/app-config';
 import type { Environment } from '../../src/config/environment';
+import { silentLogger } from '../../src/logging/root-logger';
 import {
   createTestDatabase,
   type DatabaseKind,
@@ -41,7 +42,7 @@ export async function initApp(app: NestFastifyApplication): Promise<void> {
 /** Boots the application exactly as main.ts does, on the given database. */
 export async function startApp(databaseUrl: string, env: Environment = {}): Promise<TestApp> {
   const config = testConfig(databaseUrl, env);
-  const app = await createApp(config, false);
+  const app = await createApp(config, silentLogger());
   try {
     await initApp(app);
   } catch (error) {

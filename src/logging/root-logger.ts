@@ -1,0 +1,52 @@
+import pino, { type DestinationStream, type Level, type Logger } from 'pino';
+import pretty from 'pino-pretty';
+import type { LogLevelName } from '../config/environment';
+
+const PINO_LEVELS: Record<LogLevelName, Level> = {
+  error: 'error',
+  warn: 'warn',
+  log: 'info',
+  debug: 'debug',
+  verbose: 'trace',
+};
+
+/**
+ * Keys whose values never reach a line, at the top and the next two levels: a stray object
+ * (headers, a body, a registry) logged by mistake still cannot carry a credential.
+ */
+const SECRET_KEYS = ['authorization', 'cookie', 'password', 'secret', 'token', 'auth'];
+const REDACTED_PATHS = SECRET_KEYS.flatMap((key) => [key, `*.${key}`, `*.*.${key}`]);
+
+export interface RootLoggerOptions {
+  /** JSON lines when true (production), readable lines otherwise. */
+  json: boolean;
+  level: LogLevelName | 'silent';
+  /** Where lines go; stdout by default. */
+  destination?: DestinationStream;
+}
+
+/** The one pino logger of the process: Fastify's, Nest's (bridged) and every request's parent. */
+export function createRootLogger({ json, level, destination }: RootLoggerOptions): Logger {
+  const options = {
+    level: level === 'silent' ? 'silent' : PINO_LEVELS[level],
+    redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+    timestamp: pino.stdTimeFunctions.isoTime,
+    formatters: { level: (label: string) => ({ level: label }) },
+  };
+  if (json) return pino(options, destination ?? pino.destination({ dest: 1, sync: false }));
+  return pino(
+    options,
+    pretty({
+      destination: destination ?? 1,
+      singleLine: true,
+      translateTime: 'SYS:HH:MM:ss.l',
+      ignore: 'pid,hostname,context',
+      messageFormat: '{if context}[{context}] {end}{msg}',
+    }),
+  );
+}
+
+/** For builds of the application that serve no one (the OpenAPI generator, most tests). */
+export function silentLogger(): Logger {
+  return createRootLogger({ json: true, level: 'silent' });
+}
