@@ -1,6 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 export interface ServerSpec {
@@ -31,9 +33,15 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** A server process started from the repository root, listening on 127.0.0.1. */
+/** Where every server's stdout and stderr go, one file each, as a container runtime keeps them. */
+const LOG_DIRECTORY = mkdtempSync(join(tmpdir(), 'image-registry-bench-'));
+
+/**
+ * A server process started from the repository root, listening on 127.0.0.1. Its output goes to
+ * a file, not a pipe this process reads: the load generator runs here and must not spend its CPU
+ * on the log lines of the server it measures.
+ */
 export class ServerProcess {
-  private readonly log: string[] = [];
   private readonly exited: Promise<void>;
   /** "code 0", "signal SIGTERM"…, once the process has exited. */
   private exitStatus: string | undefined;
@@ -42,6 +50,7 @@ export class ServerProcess {
     readonly name: string,
     readonly baseUrl: string,
     private readonly child: ChildProcess,
+    readonly logFile: string,
   ) {
     this.exited = new Promise((resolve) =>
       child.once('exit', (code, signal) => {
@@ -49,23 +58,20 @@ export class ServerProcess {
         resolve();
       }),
     );
-    const keep = (chunk: Buffer): void => {
-      this.log.push(...chunk.toString('utf8').split('\n').filter(Boolean));
-      this.log.splice(0, Math.max(0, this.log.length - LOG_LINES_KEPT));
-    };
-    child.stdout?.on('data', keep);
-    child.stderr?.on('data', keep);
   }
 
   /** Starts the server and waits until GET /health/ready answers 200. */
   static async start(spec: ServerSpec, repositoryRoot: string): Promise<ServerProcess> {
     const port = await freePort();
+    const logFile = join(LOG_DIRECTORY, `${spec.name.replace(/\W+/g, '-')}-${port}.log`);
+    const output = openSync(logFile, 'w');
     const child = spawn(process.execPath, [...(spec.nodeArgs ?? []), spec.script], {
       cwd: repositoryRoot,
       env: { ...spec.env, PORT: String(port), HOST: '127.0.0.1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: ['ignore', output, output],
     });
-    const server = new ServerProcess(spec.name, `http://127.0.0.1:${port}`, child);
+    closeSync(output);
+    const server = new ServerProcess(spec.name, `http://127.0.0.1:${port}`, child, logFile);
     try {
       await server.waitReady();
     } catch (error) {
@@ -79,8 +85,10 @@ export class ServerProcess {
     return this.child.pid ?? -1;
   }
 
+  /** The last lines the server wrote, for error messages. */
   recentLog(): string {
-    return this.log.join('\n');
+    const lines = readFileSync(this.logFile, 'utf8').split('\n').filter(Boolean);
+    return lines.slice(-LOG_LINES_KEPT).join('\n');
   }
 
   /** The resident set size now, in bytes (Linux /proc). */
