@@ -11,6 +11,8 @@ import { AccessLogController } from './logging/access-log.controller';
 import { NestPinoLogger } from './logging/nest-pino.logger';
 import { logWithinEachRequest } from './logging/request-logger';
 import { createRootLogger } from './logging/root-logger';
+import { observeRequestDurations } from './metrics/request-durations';
+import { ServiceMetrics } from './metrics/service-metrics';
 
 /**
  * Builds the application exactly as it serves: main.ts and the end-to-end tests both come
@@ -43,6 +45,7 @@ export async function createApp(
   answerWithRequestId(app.getHttpServer());
   const fastify = app.getHttpAdapter().getInstance();
   logWithinEachRequest(fastify);
+  observeRequestDurations(fastify, app.get(ServiceMetrics));
   acceptJsonBodiesOnly(fastify);
   app.enableCors(corsOptions(config.corsOrigins));
   app.enableShutdownHooks();

@@ -11,6 +11,7 @@ import { ConnectivityModule } from './connectivity/connectivity.module';
 import { CryptoModule } from './crypto/crypto.module';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
+import { MetricsModule } from './metrics/metrics.module';
 import { RegistriesModule } from './registries/registries.module';
 
 @Module({})
@@ -21,6 +22,7 @@ export class AppModule {
       imports: [
         AppConfigModule.forRoot(config),
         DatabaseModule,
+        MetricsModule.forRoot(config.metricsEnabled),
         CryptoModule,
         AuthModule,
         HealthModule,

@@ -7,6 +7,7 @@ import {
   TEST_MYSQL_URL,
   type TestDatabase,
 } from './support/databases';
+import { sample, scrape } from './support/metrics';
 import { TcpProxy } from './support/tcp-proxy';
 import { startApp, type TestApp } from './support/test-app';
 import { bearer, READ, WRITE } from './support/tokens';
@@ -114,9 +115,14 @@ async function eventually(probe: () => Promise<boolean>, withinMs: number): Prom
 
   it('answers 503 while the connection is refused, stays live, and recovers on its own', async () => {
     await list().expect(200);
+    const unavailable = async () =>
+      sample(await scrape(app.http), 'image_registry_database_unavailable_total');
+    const before = await unavailable();
     await proxy.stop();
     await expectUnavailable(MORE_THAN_THE_POOL);
     await expectUnavailable(); // nothing the first requests left behind makes this one hang
+    // Each list answered 503 is counted; the readiness probe's 503 is a report, not an outage.
+    expect((await unavailable()) - before).toBe(MORE_THAN_THE_POOL + 1);
     await proxy.start();
     await expectRecovery();
   });

@@ -238,6 +238,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Prometheus metrics
+         * @description The service's metrics in Prometheus text format: request durations by route template, calls to registries, credentials reads, database outages, Node process metrics. No token needed; METRICS_ENABLED=false removes it.
+         */
+        get: operations["scrape"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1573,6 +1593,31 @@ export interface operations {
                         /** @enum {string} */
                         status: "ok" | "error";
                     };
+                };
+            };
+        };
+    };
+    scrape: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The exposition. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example # HELP image_registry_credentials_reads_total Credentials handed out, each one recorded in the audit trail.
+                     *     # TYPE image_registry_credentials_reads_total counter
+                     *     image_registry_credentials_reads_total 3
+                     */
+                    "text/plain": string;
                 };
             };
         };

@@ -9,6 +9,7 @@ import {
 import type { FastifyReply } from 'fastify';
 import { STATUS_CODES } from 'node:http';
 import { isDatabaseUnavailable } from '../database/database-errors';
+import { ServiceMetrics } from '../metrics/service-metrics';
 import { bodyRefusalMessage } from './request-bodies';
 
 interface ErrorBody {
@@ -25,6 +26,8 @@ interface ErrorBody {
 @Catch()
 export class AllExceptionsFilter implements ExceptionFilter {
   private readonly logger = new Logger('Exceptions');
+
+  constructor(private readonly metrics: ServiceMetrics) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
@@ -46,6 +49,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
     }
     if (isDatabaseUnavailable(exception)) {
       this.logger.warn(`Database unavailable: ${(exception as Error).message}`);
+      this.metrics.databaseUnavailable.inc();
       const status = HttpStatus.SERVICE_UNAVAILABLE;
       return { status, body: errorBody(status, 'The database is unavailable; try again shortly') };
     }

@@ -30,6 +30,14 @@ export interface OutboundConfig {
   timeoutMs: number;
 }
 
+/** What SIGTERM and SIGINT do (CONTRACT §11). */
+export interface ShutdownConfig {
+  /** Serving on, readiness 503, so that a load balancer stops sending first. */
+  delayMs: number;
+  /** The most the requests already received get to finish. */
+  timeoutMs: number;
+}
+
 export interface AppConfig {
   production: boolean;
   port: number;
@@ -41,6 +49,8 @@ export interface AppConfig {
   outbound: OutboundConfig;
   /** Days audit events are kept; 0 keeps them forever. */
   auditRetentionDays: number;
+  metricsEnabled: boolean;
+  shutdown: ShutdownConfig;
   logLevel: LogLevelName;
   /** Files in the data directory that development mode used in place of missing secrets. */
   developmentSecretFiles: string[];
@@ -111,6 +121,11 @@ export function loadAppConfig(env: Environment): AppConfig {
       timeoutMs: variables.OUTBOUND_TIMEOUT_MS ?? 10_000,
     },
     auditRetentionDays: variables.AUDIT_RETENTION_DAYS ?? 365,
+    metricsEnabled: variables.METRICS_ENABLED !== 'false',
+    shutdown: {
+      delayMs: variables.SHUTDOWN_DELAY_MS ?? 0,
+      timeoutMs: variables.SHUTDOWN_TIMEOUT_MS ?? 10_000,
+    },
     logLevel: variables.LOG_LEVEL ?? 'log',
     developmentSecretFiles,
     developmentSecretVariables,

@@ -116,6 +116,26 @@ export class EnvironmentVariables {
   @Min(0)
   @Max(36_500)
   AUDIT_RETENTION_DAYS?: number;
+
+  @IsOptional()
+  @IsIn(['true', 'false'], { message: 'METRICS_ENABLED must be true or false' })
+  METRICS_ENABLED?: 'true' | 'false';
+
+  /** After SIGTERM/SIGINT, how long the service goes on serving (readiness already 503). */
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(300_000)
+  SHUTDOWN_DELAY_MS?: number;
+
+  /** How long requests already received get to finish before the process exits anyway. */
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
+  @Max(600_000)
+  SHUTDOWN_TIMEOUT_MS?: number;
 }
 
 /** Validates the variables the service reads; an empty value counts as unset. */

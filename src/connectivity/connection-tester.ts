@@ -19,7 +19,11 @@ export class ConnectionTester {
   ): Promise<Omit<ConnectionTestResultDto, 'latency_ms'>> {
     let answer: RegistryAnswer;
     try {
-      answer = await this.registries.call(target, { method: 'GET', path: '' });
+      answer = await this.registries.call(target, {
+        operation: 'connection_test',
+        method: 'GET',
+        path: '',
+      });
     } catch (error) {
       if (!(error instanceof OutboundError)) throw error;
       return {

@@ -11,6 +11,7 @@ import { createHash } from 'node:crypto';
 import { AuditEventsRepository } from '../audit/audit-events.repository';
 import type { Caller } from '../auth/caller';
 import { unixNow } from '../common/unix-time';
+import { ServiceMetrics } from '../metrics/service-metrics';
 import { ImageRegistriesRepository } from '../registries/image-registries.repository';
 import type { ImageRegistry } from '../registries/image-registry.entity';
 import { toImageRegistryResponse } from '../registries/dto/image-registry-response.dto';
@@ -55,6 +56,7 @@ export class ConnectivityService {
     private readonly tester: ConnectionTester,
     private readonly client: RegistryClient,
     private readonly events: AuditEventsRepository,
+    private readonly metrics: ServiceMetrics,
   ) {}
 
   async testSaved(id: number): Promise<ConnectionTestResultDto> {
@@ -111,6 +113,7 @@ export class ConnectivityService {
     this.logger.log(
       `Credentials of image registry ${id} read by ${caller.actor ?? 'a token without sub'}`,
     );
+    this.metrics.credentialsReads.inc();
     return {
       server: isDockerHubUrl(registry.url) ? DOCKER_HUB_SERVER : new URL(registry.url).host,
       username: registry.username,
@@ -160,6 +163,7 @@ export class ConnectivityService {
     const target = targetOf(await this.withCredentials(registry.id));
     try {
       const answer = await this.client.call(target, {
+        operation: 'manifest',
         method: 'HEAD',
         path: `${repository}/manifests/${reference}`,
         accept: MANIFEST_ACCEPT,

@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTlsCertificates } from '../../test/support/registry/certificates';
 import type { AppConfig } from '../config/app-config';
+import { ServiceMetrics } from '../metrics/service-metrics';
 import { OutboundError, OutboundHttp } from './outbound-http';
 import { type RegistryCall, RegistryClient, type RegistryTarget } from './registry-client';
 
@@ -21,7 +22,7 @@ import { type RegistryCall, RegistryClient, type RegistryTarget } from './regist
 const USERNAME = 'alice';
 const PASSWORD = 'pa:ss wörd';
 const BASIC = `Basic ${Buffer.from(`${USERNAME}:${PASSWORD}`).toString('base64')}`;
-const V2: RegistryCall = { method: 'GET', path: '' };
+const V2: RegistryCall = { operation: 'connection_test', method: 'GET', path: '' };
 
 // ---- local servers ------------------------------------------------------------------------
 
@@ -148,7 +149,7 @@ beforeEach(() => {
   http = new OutboundHttp({
     outbound: { connectTimeoutMs: 3_000, timeoutMs: 10_000 },
   } as AppConfig);
-  client = new RegistryClient(http);
+  client = new RegistryClient(http, new ServiceMetrics());
 });
 
 afterEach(async () => {
@@ -216,7 +217,11 @@ describe('RegistryClient', () => {
         }),
       );
 
-      const answer = await client.call(target(registry), { method: 'GET', path: 'app/blobs/x' });
+      const answer = await client.call(target(registry), {
+        operation: 'manifest',
+        method: 'GET',
+        path: 'app/blobs/x',
+      });
 
       expect(answer.body.toString()).toBe('blob');
       expect(authorizations(registry)).toEqual([undefined, BASIC]);
@@ -375,6 +380,7 @@ describe('RegistryClient', () => {
     const registry = await fakeServer(guarded(bearerChallenge(tokens), 'Bearer tok-1'));
 
     const answer = await client.call(target(registry), {
+      operation: 'manifest',
       method: 'HEAD',
       path: 'library/nginx/manifests/1.27',
       accept,
@@ -400,6 +406,7 @@ describe('RegistryClient', () => {
     });
 
     const answer = await client.call(target(registry), {
+      operation: 'manifest',
       method: 'HEAD',
       path: 'app/manifests/1',
       retryAsGet: ({ status }) => status === 405,
@@ -424,7 +431,9 @@ describe('RegistryClient', () => {
     } as AppConfig);
     try {
       // Each of the three requests fits in the deadline; together they do not.
-      const error = await failureOf(new RegistryClient(hurried).call(target(registry), V2));
+      const error = await failureOf(
+        new RegistryClient(hurried, new ServiceMetrics()).call(target(registry), V2),
+      );
       expect(error.kind).toBe('timeout');
     } finally {
       await hurried.onModuleDestroy();

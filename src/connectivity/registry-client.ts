@@ -1,4 +1,9 @@
 import { Injectable } from '@nestjs/common';
+import {
+  type OutboundOperation,
+  type OutboundOutcome,
+  ServiceMetrics,
+} from '../metrics/service-metrics';
 import { isSuccess, OutboundError, OutboundHttp, type OutboundResponse } from './outbound-http';
 import { parseChallenge } from './www-authenticate';
 
@@ -21,6 +26,8 @@ export interface RegistryAnswer extends OutboundResponse {
 }
 
 export interface RegistryCall {
+  /** What the call is for, as the metrics count it. */
+  operation: OutboundOperation;
   method: 'GET' | 'HEAD';
   /** Below /v2/, e.g. '' or 'library/nginx/manifests/latest'. */
   path: string;
@@ -47,9 +54,28 @@ type Send = (method: RegistryCall['method'], authorization?: string) => Promise<
  */
 @Injectable()
 export class RegistryClient {
-  constructor(private readonly http: OutboundHttp) {}
+  constructor(
+    private readonly http: OutboundHttp,
+    private readonly metrics: ServiceMetrics,
+  ) {}
 
+  /** The registry's answer; counted by its status class, or by why there was none. */
   async call(target: RegistryTarget, call: RegistryCall): Promise<RegistryAnswer> {
+    let outcome: OutboundOutcome | undefined;
+    try {
+      const answer = await this.callOnce(target, call);
+      outcome = `${Math.floor(answer.status / 100)}xx` as OutboundOutcome;
+      return answer;
+    } catch (error) {
+      if (error instanceof OutboundError) outcome = error.kind;
+      throw error;
+    } finally {
+      if (outcome !== undefined)
+        this.metrics.outboundRequests.inc({ operation: call.operation, outcome });
+    }
+  }
+
+  private async callOnce(target: RegistryTarget, call: RegistryCall): Promise<RegistryAnswer> {
     const url = `${target.url}/v2/${call.path}`;
     const deadline = this.http.deadline();
     const send: Send = (method, authorization) =>

@@ -1,6 +1,6 @@
 import { type FastifyReply, type FastifyRequest, LogController } from 'fastify';
 import { verifiedSubject } from '../auth/caller';
-import { routeLabel } from '../common/route-label';
+import { routeLabel } from '../metrics/route-label';
 
 /** Probes and scrapes, which would otherwise drown the traffic: logged at debug only. */
 const QUIET_ROUTES = new Set(['/health', '/health/ready', '/metrics']);
