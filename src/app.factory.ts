@@ -48,7 +48,6 @@ export async function createApp(
   observeRequestDurations(fastify, app.get(ServiceMetrics));
   acceptJsonBodiesOnly(fastify);
   app.enableCors(corsOptions(config.corsOrigins));
-  app.enableShutdownHooks();
   setUpSwagger(app);
   return app;
 }

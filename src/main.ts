@@ -4,13 +4,15 @@ import { createApp } from './app.factory';
 import { type AppConfig, loadAppConfig } from './config/app-config';
 import { ConfigurationError } from './config/environment';
 import { DOCS_PATH } from './docs/swagger';
+import { shutDownGracefullyOnSignals } from './lifecycle/graceful-shutdown';
 import { createRootLogger } from './logging/root-logger';
 
 async function bootstrap(config: AppConfig): Promise<void> {
-  const app = await createApp(
-    config,
-    createRootLogger({ json: config.production, level: config.logLevel }),
-  );
+  const rootLogger = createRootLogger({ json: config.production, level: config.logLevel });
+  const app = await createApp(config, rootLogger);
+  // Every line written, the last ones included, before the process goes.
+  const exit = (code: number): void => rootLogger.flush(() => process.exit(code));
+  shutDownGracefullyOnSignals(app, config.shutdown, exit);
   const logger = new Logger('Bootstrap');
   if (config.developmentSecretFiles.length > 0) {
     logger.warn(

@@ -79,8 +79,14 @@ async function eventually(probe: () => Promise<boolean>, withinMs: number): Prom
     expect(ready.result.status).toBe(503);
     expect(ready.ms).toBeLessThan(ANSWER_WITHIN_MS);
     // Only statuses: the driver's message (hosts, the database user) is not for callers.
+    const up = { shutdown: { status: 'up' } };
     const down = { database: { status: 'down' } };
-    expect(ready.result.body).toEqual({ status: 'error', info: {}, error: down, details: down });
+    expect(ready.result.body).toEqual({
+      status: 'error',
+      info: up,
+      error: down,
+      details: { ...up, ...down },
+    });
   }
 
   async function expectRecovery(): Promise<void> {

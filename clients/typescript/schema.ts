@@ -227,7 +227,7 @@ export interface paths {
         };
         /**
          * Readiness
-         * @description Answers 200 when the database answers, 503 while it does not. No token needed.
+         * @description Answers 200 when the database answers, 503 while it does not and from the moment the process is told to stop (SIGTERM, SIGINT). No token needed.
          */
         get: operations["checkReadiness"];
         put?: never;
@@ -1574,7 +1574,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description The database is unreachable. */
+            /** @description The database is unreachable, or the service is shutting down. */
             503: {
                 headers: {
                     [name: string]: unknown;

@@ -87,8 +87,10 @@ export class OutboundHttp implements OnModuleDestroy {
     }
   }
 
+  /** When the application closes, every request has been answered or cut off: a registry call
+   * still running serves no one, and waiting for it would hold the shutdown up to its timeout. */
   async onModuleDestroy(): Promise<void> {
-    await Promise.all([...this.agents.values()].map((agent) => agent.close()));
+    await Promise.all([...this.agents.values()].map((agent) => agent.destroy()));
   }
 
   private async call(

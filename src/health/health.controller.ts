@@ -10,10 +10,12 @@ import {
   HealthCheckResult,
   HealthCheckService,
   type HealthIndicatorResult,
+  HealthIndicatorService,
   TypeOrmHealthIndicator,
 } from '@nestjs/terminus';
 import { Public } from '../auth/auth.decorators';
 import { HEALTH_TAG } from '../docs/tags';
+import { ShutdownState } from './shutdown-state';
 
 const REPORT_SCHEMA = {
   type: 'object',
@@ -27,9 +29,9 @@ const REPORT_SCHEMA = {
   },
   example: {
     status: 'ok',
-    info: { database: { status: 'up' } },
+    info: { shutdown: { status: 'up' }, database: { status: 'up' } },
     error: {},
-    details: { database: { status: 'up' } },
+    details: { shutdown: { status: 'up' }, database: { status: 'up' } },
   },
 };
 
@@ -40,6 +42,8 @@ export class HealthController {
   constructor(
     private readonly health: HealthCheckService,
     private readonly database: TypeOrmHealthIndicator,
+    private readonly indicators: HealthIndicatorService,
+    private readonly shutdown: ShutdownState,
   ) {}
 
   @Get()
@@ -63,16 +67,21 @@ export class HealthController {
   @HealthCheck({ swaggerDocumentation: false })
   @ApiOperation({
     summary: 'Readiness',
-    description: 'Answers 200 when the database answers, 503 while it does not. No token needed.',
+    description:
+      'Answers 200 when the database answers, 503 while it does not and from the moment the process is told to stop (SIGTERM, SIGINT). No token needed.',
   })
   @ApiOkResponse({ description: 'Ready to serve.', schema: REPORT_SCHEMA })
   @ApiServiceUnavailableResponse({
-    description: 'The database is unreachable.',
+    description: 'The database is unreachable, or the service is shutting down.',
     schema: REPORT_SCHEMA,
   })
   async checkReadiness(): Promise<HealthCheckResult> {
     try {
       return await this.health.check([
+        () => {
+          const shutdown = this.indicators.check('shutdown');
+          return this.shutdown.inProgress ? shutdown.down() : shutdown.up();
+        },
         () => this.database.pingCheck('database', { timeout: 3_000 }),
       ]);
     } catch (error) {

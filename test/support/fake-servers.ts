@@ -28,11 +28,16 @@ export async function startSilentServer(): Promise<RunningServer> {
   };
 }
 
-/** A URL on which nothing listens: bind a port, then free it. */
-export async function closedPortUrl(): Promise<string> {
+/** A port on 127.0.0.1 that nothing listens on: bound, then freed. */
+export async function freePort(): Promise<number> {
   const server = await startSilentServer();
   await server.close();
-  return server.url;
+  return Number(new URL(server.url).port);
+}
+
+/** A URL on which nothing listens. */
+export async function closedPortUrl(): Promise<string> {
+  return `http://127.0.0.1:${await freePort()}`;
 }
 
 async function listen(server: Server | ReturnType<typeof createTcpServer>): Promise<RunningServer> {
