@@ -8,7 +8,8 @@ const transform = {
         transform: { legacyDecorator: true, decoratorMetadata: true },
         target: 'es2023',
       },
-      module: { type: 'commonjs' },
+      // import() stays an import: ES-module-only packages (kubernetes-models) load through it.
+      module: { type: 'commonjs', ignoreDynamic: true },
     },
   ],
 };
@@ -21,6 +22,7 @@ const transform = {
 /** @type {import('jest').Config} */
 module.exports = {
   testTimeout: 60_000,
+  collectCoverageFrom: ['<rootDir>/src/**/*.ts', '!<rootDir>/src/**/*.spec.ts'],
   projects: [
     {
       displayName: 'unit',
