@@ -143,9 +143,14 @@ describe('graceful shutdown (the compiled service in a process of its own)', () 
     }, 60_000);
   });
 
-  it('exits 0 on SIGINT too, promptly when nothing is in flight', async () => {
-    const database = await createTestDatabase('sqlite');
-    try {
+  describe('signals and timeouts [sqlite]', () => {
+    let database: TestDatabase;
+    beforeAll(async () => {
+      database = await createTestDatabase('sqlite');
+    });
+    afterAll(() => database?.drop());
+
+    it('exits 0 on SIGINT too, promptly when nothing is in flight', async () => {
       service = await ServiceProcess.start({ DATABASE_URL: database.url });
       const signalledAt = service.signal('SIGINT');
       const exit = await service.exited;
@@ -154,14 +159,9 @@ describe('graceful shutdown (the compiled service in a process of its own)', () 
         `SIGINT, nothing in flight: exit 0 after ${Math.round(exit.at - signalledAt)} ms`,
       );
       expect(exit.at - signalledAt).toBeLessThan(TIMEOUT_MS);
-    } finally {
-      await database.drop();
-    }
-  });
+    });
 
-  it('cuts off what is still unanswered at SHUTDOWN_TIMEOUT_MS and exits 1', async () => {
-    const database = await createTestDatabase('sqlite');
-    try {
+    it('cuts off what is still unanswered at SHUTDOWN_TIMEOUT_MS and exits 1', async () => {
       service = await ServiceProcess.start({
         DATABASE_URL: database.url,
         SHUTDOWN_TIMEOUT_MS: '500',
@@ -178,14 +178,9 @@ describe('graceful shutdown (the compiled service in a process of its own)', () 
       expect(messages(service)).toContainEqual(
         'Requests still unanswered after 500 ms were cut off',
       );
-    } finally {
-      await database.drop();
-    }
-  });
+    });
 
-  it('exits at once on a second signal', async () => {
-    const database = await createTestDatabase('sqlite');
-    try {
+    it('exits at once on a second signal', async () => {
       service = await ServiceProcess.start({
         DATABASE_URL: database.url,
         SHUTDOWN_DELAY_MS: '30000',
@@ -196,8 +191,6 @@ describe('graceful shutdown (the compiled service in a process of its own)', () 
       const exit = await service.exited;
       expect(exit).toMatchObject({ code: 1, signal: null });
       expect(exit.at - signalledAt).toBeLessThan(5_000);
-    } finally {
-      await database.drop();
-    }
+    });
   });
 });
