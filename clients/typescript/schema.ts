@@ -32,6 +32,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/image-registries/credentials": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get the credentials of several registries
+         * @description For an import job: the credentials of every registry that has a username and a password (or of those `registryIds` names), ordered by id; with `format=dockerconfigjson` one Docker config.json covering them all, for a copy tool's `--authfile` (skopeo, podman, buildah, crane, docker). Keys are `host[:port]` (Docker Hub's `https://index.docker.io/v1/`); registries that share a host are keyed `host[:port]/path`, the one without a path keeping the bare key. Each registry answered is recorded as a `credentials_read` audit event; 503 and nothing sent when they cannot be.
+         *
+         *     Requires a bearer token with the scope `registries:credentials`.
+         */
+        get: operations["listImageRegistryCredentials"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/image-registries/default": {
         parameters: {
             query?: never;
@@ -163,7 +185,7 @@ export interface paths {
         };
         /**
          * Get the credentials of a registry
-         * @description For the image-import service: the server, username and password in clear text, or with `format=dockerconfigjson` a Docker config.json body. Every read is logged with the token's subject and the registry id. This is the only operation that returns a password; `registries:write` is not enough.
+         * @description For the image-import service: the server, username and password in clear text, or with `format=dockerconfigjson` a Docker config.json body. Every read is recorded as a `credentials_read` audit event and logged with the token's subject and the registry id; 503 and nothing sent when the event cannot be stored.
          *
          *     Requires a bearer token with the scope `registries:credentials`.
          */
@@ -473,6 +495,23 @@ export interface components {
             /** @example robot$import */
             username: string | null;
         };
+        /** @description How to log in to one of several registries (the registries that have credentials). */
+        RegistryLogin: {
+            /** @description The password in clear text. */
+            password: string;
+            /**
+             * Format: int32
+             * @example 4
+             */
+            registry_id: number;
+            /**
+             * @description The server as `docker login` writes it: host[:port], or https://index.docker.io/v1/ for Docker Hub.
+             * @example harbor.example.com:8443
+             */
+            server: string;
+            /** @example robot$import */
+            username: string;
+        };
         ResolveImageRequest: {
             /**
              * @description Ask the registry for the manifest (with the stored credentials) and fill `digest`.
@@ -721,6 +760,80 @@ export interface operations {
             };
             /** @description The request body is not JSON, or is content-encoded. */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is unavailable; retry shortly. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    listImageRegistryCredentials: {
+        parameters: {
+            query?: {
+                /** @description dockerconfigjson: answer with a Docker config.json body instead. */
+                format?: "dockerconfigjson";
+                /** @description Comma-separated registry ids (at most 100; a repeated id counts once): only these registries. An id that does not exist is a 404. */
+                registryIds?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The credentials. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RegistryLogin"][] | components["schemas"]["DockerConfig"];
+                };
+            };
+            /** @description Invalid request: malformed JSON, a wrong type, an out-of-range value, an unknown or read-only field, or a malformed id. `message` lists the problems. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No bearer token, or a malformed, expired, not-yet-valid or wrongly signed one. */
+            401: {
+                headers: {
+                    /** @description The bearer challenge (RFC 6750). */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The token does not grant the scope this operation requires. */
+            403: {
+                headers: {
+                    /** @description The bearer challenge (RFC 6750). */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

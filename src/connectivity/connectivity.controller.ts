@@ -1,14 +1,6 @@
-import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post, Query } from '@nestjs/common';
-import {
-  ApiBody,
-  ApiExtraModels,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-  getSchemaPath,
-} from '@nestjs/swagger';
+import { Body, Controller, HttpCode, HttpStatus, Param, Post } from '@nestjs/common';
+import { ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { RequireScopes } from '../auth/auth.decorators';
-import { type Caller, CurrentCaller } from '../auth/caller';
 import { Scope } from '../auth/scopes';
 import { ApiIdParam } from '../common/api-id-param';
 import { ParseIdPipe } from '../common/parse-id.pipe';
@@ -16,17 +8,10 @@ import { ApiErrorResponses } from '../docs/api-responses';
 import { REGISTRIES_TAG } from '../docs/tags';
 import { ConnectivityService } from './connectivity.service';
 import { ConnectionTestResultDto } from './dto/connection-test-result.dto';
-import {
-  CredentialsQueryDto,
-  DOCKER_CONFIG_FORMAT,
-  DockerAuthDto,
-  DockerConfigDto,
-  RegistryCredentialsDto,
-} from './dto/credentials.dto';
 import { ResolvedImageDto, ResolveImageDto } from './dto/resolve-image.dto';
 import { EmptyBodyDto, TestRegistryDto } from './dto/test-registry.dto';
 
-/** The bridge to image import: testing registries, resolving images, handing out credentials. */
+/** The bridge to image import: testing registries and resolving images. */
 @ApiTags(REGISTRIES_TAG)
 @ApiErrorResponses(503)
 @Controller('api/v1/image-registries')
@@ -78,34 +63,5 @@ export class ConnectivityController {
     @Body() _body: EmptyBodyDto,
   ): Promise<ConnectionTestResultDto> {
     return this.connectivity.testSaved(id);
-  }
-
-  @Get(':id/credentials')
-  @RequireScopes(Scope.Credentials)
-  @ApiOperation({
-    summary: 'Get the credentials of a registry',
-    description:
-      "For the image-import service: the server, username and password in clear text, or with `format=dockerconfigjson` a Docker config.json body. Every read is logged with the token's subject and the registry id. This is the only operation that returns a password; `registries:write` is not enough.",
-  })
-  @ApiIdParam()
-  @ApiExtraModels(RegistryCredentialsDto, DockerConfigDto, DockerAuthDto)
-  @ApiOkResponse({
-    description: 'The credentials.',
-    schema: {
-      oneOf: [
-        { $ref: getSchemaPath(RegistryCredentialsDto) },
-        { $ref: getSchemaPath(DockerConfigDto) },
-      ],
-    },
-  })
-  @ApiErrorResponses(400, 404)
-  getImageRegistryCredentials(
-    @Param('id', ParseIdPipe) id: number,
-    @Query() query: CredentialsQueryDto,
-    @CurrentCaller() caller: Caller,
-  ): Promise<RegistryCredentialsDto | DockerConfigDto> {
-    return query.format === DOCKER_CONFIG_FORMAT
-      ? this.connectivity.dockerConfig(id, caller)
-      : this.connectivity.credentials(id, caller);
   }
 }

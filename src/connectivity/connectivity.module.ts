@@ -4,12 +4,20 @@ import { RegistriesModule } from '../registries/registries.module';
 import { ConnectionTester } from './connection-tester';
 import { ConnectivityController } from './connectivity.controller';
 import { ConnectivityService } from './connectivity.service';
+import { CredentialsController } from './credentials.controller';
+import { CredentialsService } from './credentials.service';
 import { OutboundHttp } from './outbound-http';
 import { RegistryClient } from './registry-client';
 
 @Module({
   imports: [RegistriesModule, AuditModule],
-  controllers: [ConnectivityController],
-  providers: [ConnectivityService, ConnectionTester, RegistryClient, OutboundHttp],
+  controllers: [ConnectivityController, CredentialsController],
+  providers: [
+    ConnectivityService,
+    CredentialsService,
+    ConnectionTester,
+    RegistryClient,
+    OutboundHttp,
+  ],
 })
 export class ConnectivityModule {}

@@ -3,20 +3,13 @@ import {
   BadRequestException,
   GatewayTimeoutException,
   Injectable,
-  Logger,
   NotFoundException,
-  ServiceUnavailableException,
 } from '@nestjs/common';
 import { createHash } from 'node:crypto';
-import { AuditEventsRepository } from '../audit/audit-events.repository';
-import type { Caller } from '../auth/caller';
-import { unixNow } from '../common/unix-time';
-import { ServiceMetrics } from '../metrics/service-metrics';
 import { ImageRegistriesRepository } from '../registries/image-registries.repository';
 import type { ImageRegistry } from '../registries/image-registry.entity';
 import { toImageRegistryResponse } from '../registries/dto/image-registry-response.dto';
 import { passwordWithoutUsername } from '../registries/image-registries.service';
-import { registryEvent } from '../registries/registry-events';
 import {
   InvalidRegistryUrlError,
   isDockerHubUrl,
@@ -24,7 +17,6 @@ import {
 } from '../registries/registry-url';
 import { ConnectionTester } from './connection-tester';
 import type { ConnectionTestResultDto } from './dto/connection-test-result.dto';
-import type { DockerConfigDto, RegistryCredentialsDto } from './dto/credentials.dto';
 import type { ResolvedImageDto, ResolveImageDto } from './dto/resolve-image.dto';
 import type { TestRegistryDto } from './dto/test-registry.dto';
 import {
@@ -45,18 +37,12 @@ export const MANIFEST_ACCEPT = [
   'application/vnd.oci.image.index.v1+json',
 ].join(', ');
 
-const DOCKER_HUB_SERVER = 'https://index.docker.io/v1/';
-
 @Injectable()
 export class ConnectivityService {
-  private readonly logger = new Logger('Credentials');
-
   constructor(
     private readonly repository: ImageRegistriesRepository,
     private readonly tester: ConnectionTester,
     private readonly client: RegistryClient,
-    private readonly events: AuditEventsRepository,
-    private readonly metrics: ServiceMetrics,
   ) {}
 
   async testSaved(id: number): Promise<ConnectionTestResultDto> {
@@ -97,35 +83,6 @@ export class ConnectivityService {
       tag,
       digest,
     };
-  }
-
-  /** Recorded as a `credentials_read` event before anything is sent; a 503 when it cannot be. */
-  async credentials(id: number, caller: Caller): Promise<RegistryCredentialsDto> {
-    const registry = await this.withCredentials(id);
-    const read = registryEvent('credentials_read', registry, caller, unixNow());
-    try {
-      await this.events.appendNow([read]);
-    } catch {
-      throw new ServiceUnavailableException(
-        'The credentials read could not be recorded in the audit trail, so nothing was sent; try again shortly',
-      );
-    }
-    this.logger.log(
-      `Credentials of image registry ${id} read by ${caller.actor ?? 'a token without sub'}`,
-    );
-    this.metrics.credentialsReads.inc();
-    return {
-      server: isDockerHubUrl(registry.url) ? DOCKER_HUB_SERVER : new URL(registry.url).host,
-      username: registry.username,
-      password: registry.password ?? null,
-    };
-  }
-
-  async dockerConfig(id: number, caller: Caller): Promise<DockerConfigDto> {
-    const { server, username, password } = await this.credentials(id, caller);
-    if (username === null || password === null) return { auths: {} };
-    const auth = Buffer.from(`${username}:${password}`).toString('base64');
-    return { auths: { [server]: { username, password, auth } } };
   }
 
   private async withCredentials(id: number): Promise<ImageRegistry> {

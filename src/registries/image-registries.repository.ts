@@ -73,6 +73,20 @@ export class ImageRegistriesRepository {
     return this.findOne(this.credentialRows, 'id', id);
   }
 
+  /**
+   * Registries with their decrypted passwords, ordered by id, in one query: those `ids` names
+   * (whether or not they have credentials), or without `ids` every one that has a password.
+   */
+  async findAllWithCredentials(ids?: readonly number[]): Promise<ImageRegistry[]> {
+    const rows = this.credentialRows;
+    const [where, values] =
+      ids === undefined
+        ? ['password IS NOT NULL', []]
+        : [`id IN (${ids.map(() => '?').join(', ')})`, [...ids]];
+    const found = await this.reads.rows<Row>(`${rows.select} WHERE ${where} ORDER BY id`, values);
+    return found.map((row) => rows.fromRow(row));
+  }
+
   private async findOne(
     rows: EntityRows<ImageRegistry>,
     column: 'id' | 'is_default',

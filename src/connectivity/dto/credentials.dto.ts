@@ -5,7 +5,9 @@ import {
   ApiSchema,
   getSchemaPath,
 } from '@nestjs/swagger';
-import { IsIn, IsOptional } from 'class-validator';
+import { Transform } from 'class-transformer';
+import { ArrayMaxSize, IsArray, IsIn, IsInt, IsOptional } from 'class-validator';
+import { idFrom } from '../../common/parse-id.pipe';
 
 export const DOCKER_CONFIG_FORMAT = 'dockerconfigjson';
 
@@ -61,4 +63,54 @@ export class DockerConfigDto {
     additionalProperties: { $ref: getSchemaPath(DockerAuthDto) },
   })
   auths!: Record<string, DockerAuthDto>;
+}
+
+@ApiSchema({
+  name: 'RegistryLogin',
+  description: 'How to log in to one of several registries (the registries that have credentials).',
+})
+export class RegistryLoginDto {
+  @ApiProperty({ type: 'integer', format: 'int32', example: 4 })
+  registry_id!: number;
+
+  @ApiProperty({
+    description:
+      'The server as `docker login` writes it: host[:port], or https://index.docker.io/v1/ for Docker Hub.',
+    example: 'harbor.example.com:8443',
+  })
+  server!: string;
+
+  @ApiProperty({ example: 'robot$import' })
+  username!: string;
+
+  @ApiProperty({ description: 'The password in clear text.' })
+  password!: string;
+}
+
+/** At most this many ids in one `registryIds`. */
+export const MAX_REGISTRY_IDS = 100;
+
+/** `registryIds=1,4`: distinct valid ids, in the order given; anything else stays as sent. */
+function idList({ value }: { value: unknown }): unknown {
+  if (typeof value !== 'string') return value;
+  const ids = value.split(',').map(idFrom);
+  if (ids.some((id) => id === undefined)) return value;
+  return [...new Set(ids as number[])];
+}
+
+export class AllCredentialsQueryDto extends CredentialsQueryDto {
+  @ApiPropertyOptional({
+    type: 'string',
+    pattern: '^[1-9][0-9]{0,9}(,[1-9][0-9]{0,9})*$',
+    description: `Comma-separated registry ids (at most ${MAX_REGISTRY_IDS}; a repeated id counts once): only these registries. An id that does not exist is a 404.`,
+    example: '1,4',
+  })
+  @Transform(idList)
+  @IsOptional()
+  @IsArray({ message: 'registryIds must be a comma-separated list of registry ids' })
+  @IsInt({ each: true, message: 'registryIds must be a comma-separated list of registry ids' })
+  @ArrayMaxSize(MAX_REGISTRY_IDS, {
+    message: `registryIds must name at most ${MAX_REGISTRY_IDS} registries`,
+  })
+  registryIds?: number[];
 }
