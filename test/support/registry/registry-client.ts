@@ -47,7 +47,7 @@ export class RegistryClient {
         : undefined;
     return new RegistryClient(registry.url, {
       credentials: own,
-      ca: registry.mode === 'tls' ? registry.caPem : undefined,
+      ca: 'caPem' in registry ? registry.caPem : undefined,
       ...options,
     });
   }

@@ -20,6 +20,8 @@ export interface RegistryOptions {
   password?: string;
   /** For 'token': whether requests without credentials get pull tokens (default true). */
   allowAnonymousPull?: boolean;
+  /** For 'basic': serve HTTPS with a certificate of a throwaway CA (default plain HTTP). */
+  tls?: boolean;
 }
 
 interface RegistryBase {
@@ -41,6 +43,8 @@ export interface BasicRegistry extends RegistryBase {
   realm: string;
   username: string;
   password: string;
+  /** With the `tls` option: the PEM certificate of the CA that signed the registry's certificate. */
+  caPem?: string;
 }
 
 export interface TokenRegistry extends RegistryBase {
@@ -90,9 +94,15 @@ async function setUpMode(
     case 'basic': {
       const path = join(directory, 'htpasswd');
       await createHtpasswdFile(path, username, password);
+      const htpasswd = { realm: BASIC_REALM, path };
+      if (options.tls !== true) {
+        return { config: { htpasswd }, details: { mode, realm: BASIC_REALM, username, password } };
+      }
+      const { caPem, certificatePath, keyPath } = await createTlsCertificates(directory);
       return {
-        config: { htpasswd: { realm: BASIC_REALM, path } },
-        details: { mode, realm: BASIC_REALM, username, password },
+        config: { htpasswd, tls: { certificate: certificatePath, key: keyPath } },
+        details: { mode, realm: BASIC_REALM, username, password, caPem },
+        ca: caPem,
       };
     }
     case 'token': {

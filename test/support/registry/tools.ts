@@ -13,9 +13,14 @@ export function findOnPath(command: string): string | undefined {
   return undefined;
 }
 
-/** The tools the registry helpers run that are not installed; empty when all are. */
-export function missingRegistryTools(): string[] {
-  const missing: string[] = [];
+/**
+ * The tools the registry helpers run that are not installed, and those of `alsoNeeded` (commands
+ * of the Debian package of the same name, such as skopeo); empty when all are.
+ */
+export function missingRegistryTools(alsoNeeded: readonly string[] = []): string[] {
+  const missing = alsoNeeded
+    .filter((command) => findOnPath(command) === undefined)
+    .map((command) => `${command} (apt-get install ${command})`);
   if (!existsSync(REGISTRY_BINARY))
     missing.push(`${REGISTRY_BINARY} (apt-get install docker-registry)`);
   if (findOnPath('htpasswd') === undefined)
@@ -28,8 +33,8 @@ export function missingRegistryTools(): string[] {
  * Whether the suites that need a real registry run. Without the tools they are skipped with a loud
  * line; with REQUIRE_REGISTRY=1 (CI) they run anyway, and `startRegistry` fails naming what is missing.
  */
-export function registrySuitesRun(suite: string): boolean {
-  const missing = missingRegistryTools();
+export function registrySuitesRun(suite: string, alsoNeeded: readonly string[] = []): boolean {
+  const missing = missingRegistryTools(alsoNeeded);
   if (missing.length === 0 || process.env.REQUIRE_REGISTRY === '1') return true;
   console.warn(
     `\n*** SKIPPING ${suite}: missing ${missing.join(', ')}. ***\n*** Install them, or set REQUIRE_REGISTRY=1 to fail instead. ***\n`,
