@@ -5,7 +5,7 @@ import {
   type ImageRegistryClient,
 } from '../clients/typescript/index';
 import { describeEachDatabase } from './support/test-app';
-import { READ, token, WRITE } from './support/tokens';
+import { CREDENTIALS, READ, token, WRITE } from './support/tokens';
 
 /**
  * The admin console's view of the API: every operation called through the typed client generated
@@ -164,6 +164,47 @@ describeEachDatabase('the generated TypeScript client', (suite) => {
     ]);
     const refused = await reader.GET('/api/v1/image-registries/events');
     expectError(refused.error, 403);
+  });
+
+  it('reads the credentials of several registries, as a list and as one auth file', async () => {
+    const importer = createImageRegistryClient({ baseUrl, token: token(CREDENTIALS) });
+    const created = await writer.POST('/api/v1/image-registries', {
+      body: {
+        name: 'client-credentials',
+        url: 'client-credentials.example.com:8443',
+        username: 'robot',
+        password: 'client-secret',
+      },
+    });
+    const registryIds = String(created.data!.id);
+    const list = await importer.GET('/api/v1/image-registries/credentials', {
+      params: { query: { registryIds } },
+    });
+    expect(list.data).toEqual([
+      {
+        registry_id: created.data!.id,
+        server: 'client-credentials.example.com:8443',
+        username: 'robot',
+        password: 'client-secret',
+      },
+    ]);
+    const file = await importer.GET('/api/v1/image-registries/credentials', {
+      params: { query: { registryIds, format: 'dockerconfigjson' } },
+    });
+    expect(file.data).toEqual({
+      auths: {
+        'client-credentials.example.com:8443': {
+          username: 'robot',
+          password: 'client-secret',
+          auth: Buffer.from('robot:client-secret').toString('base64'),
+        },
+      },
+    });
+    const missing = await importer.GET('/api/v1/image-registries/credentials', {
+      params: { query: { registryIds: '2147483000' } },
+    });
+    expectError(missing.error, 404);
+    expectError((await writer.GET('/api/v1/image-registries/credentials')).error, 403);
   });
 
   it('answers 404 for the default when none is set', async () => {

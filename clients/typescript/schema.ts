@@ -271,7 +271,7 @@ export interface paths {
          * Prometheus metrics
          * @description The service's metrics in Prometheus text format: request durations by route template, calls to registries, credentials reads, database outages, Node process metrics. No token needed; METRICS_ENABLED=false removes it.
          */
-        get: operations["scrape"];
+        get: operations["getMetrics"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1710,7 +1710,7 @@ export interface operations {
             };
         };
     };
-    scrape: {
+    getMetrics: {
         parameters: {
             query?: never;
             header?: never;

@@ -30,7 +30,7 @@ export class MetricsController {
       },
     },
   })
-  scrape(): Promise<string> {
+  getMetrics(): Promise<string> {
     return this.metrics.registry.metrics();
   }
 }
