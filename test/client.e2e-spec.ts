@@ -4,6 +4,7 @@ import {
   createImageRegistryClient,
   type ImageRegistryClient,
 } from '../clients/typescript/index';
+import { startHttpServer } from './support/fake-servers';
 import { describeEachDatabase } from './support/test-app';
 import { CREDENTIALS, READ, token, WRITE } from './support/tokens';
 
@@ -205,6 +206,41 @@ describeEachDatabase('the generated TypeScript client', (suite) => {
     });
     expectError(missing.error, 404);
     expectError((await writer.GET('/api/v1/image-registries/credentials')).error, 403);
+  });
+
+  it('browses a registry: repositories and tags, a page at a time', async () => {
+    const fake = await startHttpServer((req, res) => {
+      const body = req.url?.startsWith('/v2/_catalog')
+        ? { repositories: ['team/app', 'team/base', 'team/cli'] }
+        : req.url?.startsWith('/v2/team/app/tags/list')
+          ? { name: 'team/app', tags: ['v1', 'v2'] }
+          : {};
+      res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify(body));
+    });
+    try {
+      const created = await writer.POST('/api/v1/image-registries', {
+        body: { name: 'client-browsed', url: fake.url },
+      });
+      const id = created.data!.id;
+      const page = await reader.GET('/api/v1/image-registries/{id}/repositories', {
+        params: { path: { id }, query: { n: 2 } },
+      });
+      expect(page.data).toEqual({ repositories: ['team/app', 'team/base'], next: 'team/base' });
+      const rest = await reader.GET('/api/v1/image-registries/{id}/repositories', {
+        params: { path: { id }, query: { n: 2, last: page.data!.next! } },
+      });
+      expect(rest.data).toEqual({ repositories: ['team/cli'], next: null });
+      const tagged = await reader.GET('/api/v1/image-registries/{id}/tags', {
+        params: { path: { id }, query: { repository: 'team/app' } },
+      });
+      expect(tagged.data).toEqual({ repository: 'team/app', tags: ['v1', 'v2'], next: null });
+      const invalid = await reader.GET('/api/v1/image-registries/{id}/tags', {
+        params: { path: { id }, query: { repository: 'Team/App' } },
+      });
+      expectError(invalid.error, 400);
+    } finally {
+      await fake.close();
+    }
   });
 
   it('answers 404 for the default when none is set', async () => {

@@ -109,7 +109,7 @@ export interface paths {
         put?: never;
         /**
          * Resolve an image reference
-         * @description Finds the registry an image comes from: the configured registry with the reference's host (Docker Hub aliases count as Docker Hub; the longest path prefix wins), or the default registry when the reference names none. With `check: true` the registry is asked for the manifest (OCI and Docker manifest and index types) with the stored credentials, and `digest` is filled. 404: no registry fits, or the image is not there; 502: the registry is unreachable or refuses the credentials; 504: it did not answer in time.
+         * @description Finds the registry an image comes from: the configured registry with the reference's host (Docker Hub aliases count as Docker Hub; the longest path prefix wins), or the default registry when the reference names none. With `check: true` the registry is asked for the manifest (OCI and Docker manifest and index types) with the stored credentials, and `digest` is filled. 404: no registry fits, or the image is not there; 502: the registry is unreachable or refuses the credentials; 429: it rate-limits (with its `Retry-After`); 504: it did not answer in time.
          *
          *     Requires a bearer token with the scope `registries:read`.
          */
@@ -190,6 +190,50 @@ export interface paths {
          *     Requires a bearer token with the scope `registries:credentials`.
          */
         get: operations["getImageRegistryCredentials"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/image-registries/{id}/repositories": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List a registry's repositories
+         * @description A page of the registry's catalog (`/v2/_catalog`), asked with the stored credentials (Basic, or a Bearer token with scope `registry:catalog:*`). Follow `next` as `last` for the next page. 404: unknown registry; 501: the registry does not offer its catalog to these credentials (Docker Hub never does); 502: unreachable, or it refuses the credentials; 429: it rate-limits (with its `Retry-After`); 504: it did not answer in time.
+         *
+         *     Requires a bearer token with the scope `registries:read`.
+         */
+        get: operations["listImageRegistryRepositories"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/image-registries/{id}/tags": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List a repository's tags
+         * @description A page of a repository's tags (`/v2/<repository>/tags/list`, Bearer scope `repository:<name>:pull`). On Docker Hub a one-part repository gets `library/`. 404: unknown registry, or a repository the registry does not know (or these credentials may not read); 502: unreachable, or it refuses the credentials; 429: it rate-limits (with its `Retry-After`); 504: it did not answer in time.
+         *
+         *     Requires a bearer token with the scope `registries:read`.
+         */
+        get: operations["listImageRegistryTags"];
         put?: never;
         post?: never;
         delete?: never;
@@ -512,6 +556,21 @@ export interface components {
             /** @example robot$import */
             username: string;
         };
+        /** @description A page of a registry's repositories. */
+        RepositoryPage: {
+            /**
+             * @description The `last` to ask for the next page; null at the end.
+             * @example team/base
+             */
+            next: string | null;
+            /**
+             * @example [
+             *       "team/app",
+             *       "team/base"
+             *     ]
+             */
+            repositories: string[];
+        };
         ResolveImageRequest: {
             /**
              * @description Ask the registry for the manifest (with the stored credentials) and fill `digest`.
@@ -545,6 +604,23 @@ export interface components {
              * @example 1.27
              */
             tag: string | null;
+        };
+        /** @description A page of a repository's tags. */
+        TagPage: {
+            /**
+             * @description The `last` to ask for the next page; null at the end.
+             * @example v2
+             */
+            next: string | null;
+            /** @example team/app */
+            repository: string;
+            /**
+             * @example [
+             *       "v1",
+             *       "v2"
+             *     ]
+             */
+            tags: string[];
         };
         /** @description A registry not yet saved, as the console holds it before "Save". */
         TestRegistryRequest: {
@@ -1071,6 +1147,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
+            /** @description The registry rate-limits the requests made for this one; retry after `Retry-After`. */
+            429: {
+                headers: {
+                    /** @description The registry's own Retry-After (seconds or an HTTP date), when it gave a valid one. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             /** @description The registry could not be reached or refused the stored credentials; `message` says which. */
             502: {
                 headers: {
@@ -1531,6 +1618,229 @@ export interface operations {
             };
             /** @description The database is unavailable; retry shortly. */
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    listImageRegistryRepositories: {
+        parameters: {
+            query?: {
+                /** @description At most this many names. */
+                n?: number;
+                /** @description The `next` of the previous page: the names after this one. */
+                last?: string;
+            };
+            header?: never;
+            path: {
+                /** @description Registry id: digits without sign or leading zero. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of repositories. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RepositoryPage"];
+                };
+            };
+            /** @description Invalid request: malformed JSON, a wrong type, an out-of-range value, an unknown or read-only field, or a malformed id. `message` lists the problems. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No bearer token, or a malformed, expired, not-yet-valid or wrongly signed one. */
+            401: {
+                headers: {
+                    /** @description The bearer challenge (RFC 6750). */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The token does not grant the scope this operation requires. */
+            403: {
+                headers: {
+                    /** @description The bearer challenge (RFC 6750). */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The registry rate-limits the requests made for this one; retry after `Retry-After`. */
+            429: {
+                headers: {
+                    /** @description The registry's own Retry-After (seconds or an HTTP date), when it gave a valid one. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The registry does not offer its list of repositories to these credentials (Docker Hub never does). */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The registry could not be reached or refused the stored credentials; `message` says which. */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is unavailable; retry shortly. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The registry did not answer in time. */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    listImageRegistryTags: {
+        parameters: {
+            query: {
+                /** @description At most this many names. */
+                n?: number;
+                /** @description The `next` of the previous page: the names after this one. */
+                last?: string;
+                /** @description The repository, as in an image reference (`team/app`); on Docker Hub a one-part name gets `library/`. */
+                repository: string;
+            };
+            header?: never;
+            path: {
+                /** @description Registry id: digits without sign or leading zero. */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of tags. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TagPage"];
+                };
+            };
+            /** @description Invalid request: malformed JSON, a wrong type, an out-of-range value, an unknown or read-only field, or a malformed id. `message` lists the problems. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No bearer token, or a malformed, expired, not-yet-valid or wrongly signed one. */
+            401: {
+                headers: {
+                    /** @description The bearer challenge (RFC 6750). */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The token does not grant the scope this operation requires. */
+            403: {
+                headers: {
+                    /** @description The bearer challenge (RFC 6750). */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not found. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The registry rate-limits the requests made for this one; retry after `Retry-After`. */
+            429: {
+                headers: {
+                    /** @description The registry's own Retry-After (seconds or an HTTP date), when it gave a valid one. */
+                    "Retry-After"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The registry could not be reached or refused the stored credentials; `message` says which. */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The database is unavailable; retry shortly. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description The registry did not answer in time. */
+            504: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -10,6 +10,7 @@ import type { FastifyReply } from 'fastify';
 import { STATUS_CODES } from 'node:http';
 import { isDatabaseUnavailable } from '../database/database-errors';
 import { ServiceMetrics } from '../metrics/service-metrics';
+import { HttpExceptionWithHeaders } from './http-exception-with-headers';
 import { bodyRefusalMessage } from './request-bodies';
 
 interface ErrorBody {
@@ -33,6 +34,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     const { status, body } = this.describe(exception);
     if (reply.sent) return;
+    if (exception instanceof HttpExceptionWithHeaders) void reply.headers(exception.headers);
     void reply.status(status).send(body);
   }
 

@@ -38,10 +38,10 @@ export class ConnectivityController {
   @ApiOperation({
     summary: 'Resolve an image reference',
     description:
-      "Finds the registry an image comes from: the configured registry with the reference's host (Docker Hub aliases count as Docker Hub; the longest path prefix wins), or the default registry when the reference names none. With `check: true` the registry is asked for the manifest (OCI and Docker manifest and index types) with the stored credentials, and `digest` is filled. 404: no registry fits, or the image is not there; 502: the registry is unreachable or refuses the credentials; 504: it did not answer in time.",
+      "Finds the registry an image comes from: the configured registry with the reference's host (Docker Hub aliases count as Docker Hub; the longest path prefix wins), or the default registry when the reference names none. With `check: true` the registry is asked for the manifest (OCI and Docker manifest and index types) with the stored credentials, and `digest` is filled. 404: no registry fits, or the image is not there; 502: the registry is unreachable or refuses the credentials; 429: it rate-limits (with its `Retry-After`); 504: it did not answer in time.",
   })
   @ApiOkResponse({ description: 'Where the image comes from.', type: ResolvedImageDto })
-  @ApiErrorResponses(400, 404, 413, 415, 502, 504)
+  @ApiErrorResponses(400, 404, 413, 415, 429, 502, 504)
   resolveImage(@Body() body: ResolveImageDto): Promise<ResolvedImageDto> {
     return this.connectivity.resolve(body);
   }

@@ -1,7 +1,6 @@
 import {
   BadGatewayException,
   BadRequestException,
-  GatewayTimeoutException,
   Injectable,
   NotFoundException,
 } from '@nestjs/common';
@@ -27,7 +26,8 @@ import {
   parseImageReference,
 } from './image-reference';
 import { isSuccess, OutboundError } from './outbound-http';
-import { RegistryClient, type RegistryTarget } from './registry-client';
+import { RegistryClient, targetOf } from './registry-client';
+import { rateLimited, unanswered, unexpectedAnswer } from './registry-failures';
 
 /** The manifest types an image can have; without them a registry may rewrite or hide it. */
 export const MANIFEST_ACCEPT = [
@@ -143,11 +143,11 @@ export class ConnectivityService {
       if (answer.status === 401 || answer.status === 403) {
         throw new BadGatewayException(`The registry ${registry.url} refused the credentials`);
       }
-      throw new BadGatewayException(`The registry ${registry.url} answered ${answer.status}`);
+      if (answer.status === 429) throw rateLimited(registry.url, answer);
+      throw unexpectedAnswer(registry.url, answer.status);
     } catch (error) {
-      if (!(error instanceof OutboundError)) throw error;
-      if (error.kind === 'timeout') throw new GatewayTimeoutException(error.message);
-      throw new BadGatewayException(error.message);
+      if (error instanceof OutboundError) throw unanswered(error);
+      throw error;
     }
   }
 }
@@ -182,16 +182,6 @@ function registryUrlOf(reference: ImageReference): string {
  */
 function nameAsWritten(image: string): string {
   return image.split(/[:@]/, 1)[0];
-}
-
-function targetOf(registry: ImageRegistry): RegistryTarget {
-  return {
-    url: registry.url,
-    username: registry.username,
-    password: registry.password ?? null,
-    insecure: registry.insecure,
-    caCertificate: registry.caCertificate,
-  };
 }
 
 /**

@@ -131,7 +131,8 @@ function splitDomain(name: string): SplitName {
   };
 }
 
-function checkRepository(repository: string): string {
+/** The repository as the reference grammar allows it (lower-case path components), or throws. */
+export function checkRepository(repository: string): string {
   for (const component of repository.split('/')) {
     if (component === '') {
       throw invalid('image repository name must not contain empty parts (such as "//")');

@@ -4,8 +4,20 @@ import {
   type OutboundOutcome,
   ServiceMetrics,
 } from '../metrics/service-metrics';
+import type { ImageRegistry } from '../registries/image-registry.entity';
 import { isSuccess, OutboundError, OutboundHttp, type OutboundResponse } from './outbound-http';
 import { parseChallenge } from './www-authenticate';
+
+/** Where and how to reach a saved registry, with its stored credentials. */
+export function targetOf(registry: ImageRegistry): RegistryTarget {
+  return {
+    url: registry.url,
+    username: registry.username,
+    password: registry.password ?? null,
+    insecure: registry.insecure,
+    caCertificate: registry.caCertificate,
+  };
+}
 
 /** Where and how to reach a registry: a saved one (with its stored credentials) or an unsaved one. */
 export interface RegistryTarget {

@@ -29,6 +29,14 @@ export class ErrorResponseDto {
   message!: string | string[];
 }
 
+const RETRY_AFTER = {
+  'Retry-After': {
+    description:
+      "The registry's own Retry-After (seconds or an HTTP date), when it gave a valid one.",
+    schema: { type: 'string' },
+  },
+};
+
 const CHALLENGE = {
   'WWW-Authenticate': {
     description: 'The bearer challenge (RFC 6750).',
@@ -64,6 +72,14 @@ const ERRORS = {
     'The request body is not JSON, or is content-encoded.',
     'Request bodies must be application/json',
   ],
+  429: [
+    'The registry rate-limits the requests made for this one; retry after `Retry-After`.',
+    'The registry https://harbor.example.com is rate-limiting requests; try again later',
+  ],
+  501: [
+    'The registry does not offer its list of repositories to these credentials (Docker Hub never does).',
+    'The registry https://registry-1.docker.io does not offer its list of repositories to these credentials; enter the repository name instead',
+  ],
   502: [
     'The registry could not be reached or refused the stored credentials; `message` says which.',
     'The registry https://harbor.example.com refused the credentials',
@@ -92,7 +108,8 @@ export function ApiErrorResponses(
           allOf: [{ $ref: getSchemaPath(ErrorResponseDto) }],
           example: { statusCode: status, error: STATUS_CODES[status], message },
         },
-        headers: status === 401 || status === 403 ? CHALLENGE : undefined,
+        headers:
+          status === 401 || status === 403 ? CHALLENGE : status === 429 ? RETRY_AFTER : undefined,
       });
     }),
   );

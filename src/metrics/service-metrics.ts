@@ -6,7 +6,7 @@ export type OutboundOutcome =
   '2xx' | '3xx' | '4xx' | '5xx' | 'unreachable' | 'tls_error' | 'timeout';
 
 /** The calls the service makes to registries. */
-export type OutboundOperation = 'connection_test' | 'manifest';
+export type OutboundOperation = 'connection_test' | 'manifest' | 'catalog' | 'tags';
 
 /** Seconds; from a cached read to a registry call that times out. */
 const DURATION_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
