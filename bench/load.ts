@@ -8,6 +8,8 @@ export interface Scenario {
   name: string;
   /** A fresh request list for every run; the closures number the requests. */
   requests: () => autocannon.Request[];
+  /** The bearer token of its requests, when not the settings' read-write one. */
+  token?: string;
 }
 
 export interface LoadSettings {
@@ -83,6 +85,30 @@ export function updateScenario(rows: number): Scenario {
   };
 }
 
+/** The credentials of every registry that has them, as one Docker config.json (CONTRACT §12). */
+export function allCredentialsScenario(rows: number, credentialsToken: string): Scenario {
+  return {
+    name: `credentials of all registries @ ${rows} rows`,
+    requests: () => [{ method: 'GET', path: `${API}/credentials?format=dockerconfigjson` }],
+    token: credentialsToken,
+  };
+}
+
+/** Resolve with check: a manifest HEAD to a registry on this machine, with its credentials. */
+export function resolveWithCheckScenario(image: string): Scenario {
+  return {
+    name: 'resolve with check (local registry)',
+    requests: () => [
+      {
+        method: 'POST',
+        path: `${API}/resolve`,
+        headers: JSON_BODY,
+        body: JSON.stringify({ image, check: true }),
+      },
+    ],
+  };
+}
+
 let created = 0;
 
 /** POST a registry with a password; names and URLs are unique across the whole run. */
@@ -132,7 +158,7 @@ export async function runLoad(
     pipelining: 1,
     duration: seconds,
     timeout: 10,
-    headers: { authorization: `Bearer ${settings.token}` },
+    headers: { authorization: `Bearer ${scenario.token ?? settings.token}` },
     requests: scenario.requests(),
     skipAggregateResult: true,
   });

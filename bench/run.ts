@@ -13,12 +13,15 @@ import { KeyRing } from '../src/crypto/key-ring';
 import { checkSameAnswers, type CheckResult } from './checks';
 import { formatProfile, summarizeProfile } from './cpuprofile';
 import { createMysqlDatabase, dropMysqlDatabase, openMigrated, Seeder } from './database';
+import { startLocalRegistry } from './local-registry';
 import {
+  allCredentialsScenario,
   createScenario,
   getScenario,
   type LoadSettings,
   listScenario,
   measure,
+  resolveWithCheckScenario,
   runLoad,
   type Scenario,
   updateScenario,
@@ -176,6 +179,19 @@ async function benchmark(options: BenchOptions, cleanup: Cleanup): Promise<numbe
   const list = await run(listScenario('list page 1'), [service, baseline]);
   const get = await run(getScenario(options.seedRows), [service, baseline]);
   const update = await run(updateScenario(options.seedRows), [service, baseline]);
+  // Service only: the baseline has neither. Before `create` adds registries with passwords.
+  await run(
+    allCredentialsScenario(options.seedRows, signToken(secrets.jwtSecret, CREDENTIALS_SCOPE)),
+    [service],
+  );
+  const registry = await startLocalRegistry(service.baseUrl, token);
+  if (typeof registry === 'string') {
+    log(`resolve with check: skipped, ${registry}`);
+  } else {
+    cleanup.add('stop the local registry', () => registry.stop());
+    await run(resolveWithCheckScenario(registry.image), [service]);
+    await registry.stop();
+  }
   const create = await run(createScenario(randomBytes(3).toString('hex')), [service, baseline]);
 
   const sqliteDirectory = mkdtempSync(join(tmpdir(), 'irs-bench-'));
