@@ -186,6 +186,11 @@ describe.each(kinds.flatMap((kind) => formats.map((format) => ({ kind, ...format
       expect(credentialReads).toHaveLength(2);
       expect(credentialReads[0]).toContain(`image registry ${id} read by e2e-tester`);
       await api()
+        .get(`${BASE}/credentials?format=dockerconfigjson&registryIds=${id}`)
+        .set('Authorization', credentialsReader)
+        .expect(200);
+      expect(logs.lines.filter((line) => line.includes('Credentials of'))).toHaveLength(3);
+      await api()
         .post(`${BASE}/test`)
         .set('Authorization', writer)
         .send({ url: 'http://127.0.0.1:9', username: 'u', password: secrets.password('test') })
