@@ -11,6 +11,7 @@ import {
   pushImage,
   registrySuitesRun,
   startRegistry,
+  type TlsRegistry,
   type TokenRegistry,
 } from './support/registry';
 import { describeEachDatabase } from './support/test-app';
@@ -47,11 +48,17 @@ const json = (res: ServerResponse, status: number, body: object, headers = {}) =
 describeWithRegistry('browsing a registry', () => {
   let basic: BasicRegistry;
   let tokenRegistry: TokenRegistry;
+  let tls: TlsRegistry;
   const fakes = {} as Record<'noCatalog' | 'limited' | 'ignoresPaging' | 'silent', RunningServer>;
   let closed: string;
 
   beforeAll(async () => {
-    [basic, tokenRegistry] = await Promise.all([startRegistry('basic'), startRegistry('token')]);
+    [basic, tokenRegistry, tls] = await Promise.all([
+      startRegistry('basic'),
+      startRegistry('token'),
+      startRegistry('tls'),
+    ]);
+    await pushImage(tls, 'secure/app', 'v1', { format: 'oci' });
     for (const registry of [basic, tokenRegistry]) {
       for (const repository of REPOSITORIES) {
         await pushImage(registry, repository, 'v1', { format: 'docker' });
@@ -78,6 +85,7 @@ describeWithRegistry('browsing a registry', () => {
     await Promise.all([
       basic?.stop(),
       tokenRegistry?.stop(),
+      tls?.stop(),
       ...Object.values(fakes).map((fake) => fake.close()),
     ]);
   });
@@ -107,6 +115,8 @@ describeWithRegistry('browsing a registry', () => {
             username: basic.username,
             password: 'not-the-password',
           },
+          tls: { url: tls.url, ca_certificate: tls.caPem },
+          tlsUntrusted: { url: tls.url.replace('127.0.0.1', 'localhost') },
           noCatalog: { url: fakes.noCatalog.url },
           limited: { url: fakes.limited.url },
           ignoresPaging: { url: fakes.ignoresPaging.url },
@@ -150,6 +160,18 @@ describeWithRegistry('browsing a registry', () => {
         expect(second.body).toEqual({ repository: 'team/app', tags: ['v3'], next: null });
         const all = await tags('basic', 'repository=team/app').expect(200);
         expect(all.body).toEqual({ repository: 'team/app', tags: TAGS, next: null });
+      });
+
+      it('trusts the private CA stored with the registry, and only that', async () => {
+        const listed = await repositories('tls').expect(200);
+        expect(listed.body).toEqual({ repositories: ['secure/app'], next: null });
+        await tags('tls', 'repository=secure/app').expect(200, {
+          repository: 'secure/app',
+          tags: ['v1'],
+          next: null,
+        });
+        const untrusted = await repositories('tlsUntrusted').expect(502);
+        expect(untrusted.body.message).toMatch(/certificate|TLS/i);
       });
 
       it('pages itself over the full list of a registry that ignores n and last', async () => {
