@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 
 export type BenchMode = 'full' | 'quick' | 'profile';
 
-export const PROFILE_SCENARIOS = ['list', 'get', 'update', 'create'] as const;
+export const PROFILE_SCENARIOS = ['list', 'get', 'update', 'create', 'credentials'] as const;
 export type ProfileScenario = (typeof PROFILE_SCENARIOS)[number];
 
 export interface BenchOptions {

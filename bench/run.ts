@@ -247,7 +247,7 @@ async function benchmark(options: BenchOptions, cleanup: Cleanup): Promise<numbe
 }
 
 /** The load each `--profile --scenario` names. */
-function profiledScenario(options: BenchOptions): Scenario {
+function profiledScenario(options: BenchOptions, jwtSecret: string): Scenario {
   const name = (scenario: Scenario): Scenario => ({
     ...scenario,
     name: `${scenario.name} (under --cpu-prof)`,
@@ -261,6 +261,10 @@ function profiledScenario(options: BenchOptions): Scenario {
       return name(updateScenario(options.seedRows));
     case 'create':
       return name(createScenario(randomBytes(3).toString('hex')));
+    case 'credentials':
+      return name(
+        allCredentialsScenario(options.seedRows, signToken(jwtSecret, CREDENTIALS_SCOPE)),
+      );
   }
 }
 
@@ -291,7 +295,7 @@ async function profile(options: BenchOptions, cleanup: Cleanup): Promise<number>
     warmupSeconds: 0, // done here, so that the profile can be cut where the measurement starts
     token: signToken(secrets.jwtSecret, READ_WRITE_SCOPE),
   };
-  const scenario = profiledScenario(options);
+  const scenario = profiledScenario(options, secrets.jwtSecret);
   log(`warm-up ${options.warmupSeconds} s, then ${options.durationSeconds} s of ${scenario.name}`);
   await runLoad(service, scenario, options.warmupSeconds, settings);
   const loadFromMs = performance.now() - spawnedAt;

@@ -21,14 +21,14 @@ export interface JudgedResults {
   largeTable: ScenarioResult;
 }
 
-const READ_RATE = 0.6;
-const WRITE_RATE = 0.5;
+const READ_RATE = 0.9;
+const WRITE_RATE = 0.7;
 const READ_P99 = 2;
 const SCALE_LATENCY = 1.5;
 
 /**
- * The service's targets: reads at ≥ 0.6× the baseline's req/s with p99 ≤ 2× the baseline's,
- * writes at ≥ 0.5×, and page-1 latency (p50 and p99) at the largest table within 1.5× of that
+ * The service's targets: reads at ≥ 0.9× the baseline's req/s with p99 ≤ 2× the baseline's,
+ * writes at ≥ 0.7×, and page-1 latency (p50 and p99) at the largest table within 1.5× of that
  * at the smallest. Errors and non-2xx answers are judged apart, on every scenario.
  */
 export function judgeTargets(results: JudgedResults): Verdict[] {

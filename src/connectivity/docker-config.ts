@@ -33,15 +33,15 @@ export function dockerAuth(username: string, password: string): DockerAuthDto {
  * without; a key that still collides stays with the lower id.
  */
 export function dockerConfigOf(logins: readonly Login[]): DockerConfigDto {
+  const servers = logins.map(({ url }) => serverOf(url));
   const sharing = new Map<string, number>();
-  for (const { url } of logins) sharing.set(serverOf(url), (sharing.get(serverOf(url)) ?? 0) + 1);
+  for (const server of servers) sharing.set(server, (sharing.get(server) ?? 0) + 1);
   const auths: Record<string, DockerAuthDto> = {};
-  for (const login of logins) {
-    const server = serverOf(login.url);
-    const key =
-      sharing.get(server)! > 1 && server !== DOCKER_HUB_SERVER ? keyWithPath(login.url) : server;
-    auths[key] ??= dockerAuth(login.username, login.password);
-  }
+  logins.forEach((login, index) => {
+    const server = servers[index];
+    const shared = sharing.get(server)! > 1 && server !== DOCKER_HUB_SERVER;
+    auths[shared ? keyWithPath(login.url) : server] ??= dockerAuth(login.username, login.password);
+  });
   return { auths };
 }
 
