@@ -117,7 +117,7 @@ describeWithSkopeo('an import job with skopeo', () => {
       await writeFile(authfile, JSON.stringify(config.body), { mode: 0o600 });
 
       const target = `docker://${host(destination.url)}/imported-${kind}/app:v1`;
-      const copied = await skopeo(
+      const copy = [
         'copy',
         '--authfile',
         authfile,
@@ -127,15 +127,17 @@ describeWithSkopeo('an import job with skopeo', () => {
         '--preserve-digests',
         `docker://${host(source.url)}/team/app:v1`,
         target,
-      );
-      console.info(`[${kind}] skopeo copy --authfile ${authfile} …:\n${copied}`);
+      ];
+      const copied = await skopeo(...copy);
       expect(copied).toMatch(/Writing manifest to image destination/);
 
-      const inspected = JSON.parse(
-        await run('skopeo', ['inspect', '--authfile', authfile, '--tls-verify=false', target]).then(
-          ({ stdout }) => stdout,
-        ),
-      ) as { Digest: string };
+      const inspect = ['inspect', '--authfile', authfile, '--tls-verify=false', target];
+      const inspected = JSON.parse(await run('skopeo', inspect).then(({ stdout }) => stdout)) as {
+        Digest: string;
+      };
+      console.info(
+        `[${kind}] resolve with check: ${resolved.body.digest as string}\n$ skopeo ${copy.join(' ')}\n${copied}$ skopeo ${inspect.join(' ')}\nDigest: ${inspected.Digest}`,
+      );
       expect(inspected.Digest).toBe(resolved.body.digest);
     });
 
