@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { AppModule } from './app.module';
 import type { AppConfig } from './config/app-config';
 import { corsOptions } from './common/cors';
+import { answerFrameworkError } from './common/framework-errors';
 import { acceptJsonBodiesOnly, MAX_BODY_BYTES } from './common/request-bodies';
 import { answerWithRequestId, requestIdOf } from './common/request-id';
 import { setUpSwagger } from './docs/swagger';
@@ -26,6 +27,7 @@ export async function createApp(
     loggerInstance: logger,
     logController: new AccessLogController(),
     bodyLimit: MAX_BODY_BYTES,
+    frameworkErrors: answerFrameworkError,
     genReqId: requestIdOf,
     // The header is read, validated, by requestIdOf; Fastify would take any value as it came.
     requestIdHeader: false,

@@ -174,6 +174,33 @@ describe('authentication with JWT_SECRET (HS256)', () => {
     await expectAccepted(app, jwt(overrides()));
   });
 
+  it('answers 400 to two Authorization headers, whatever the first says', async () => {
+    for (const headers of [
+      [`Bearer ${jwt()}`, 'Bearer garbage'],
+      ['Bearer garbage', `Bearer ${jwt()}`],
+      [`Bearer ${jwt()}`, `Bearer ${jwt()}`],
+    ]) {
+      const response = await request(app().http)
+        .get(LIST)
+        // An array becomes one header line per value (superagent's types allow it for Cookie only).
+        .set('Authorization', headers as unknown as string)
+        .expect(400);
+      expect(response.headers['www-authenticate']).toBe('Bearer error="invalid_request"');
+      expectErrorBody(response, 400, 'Bad Request');
+    }
+  });
+
+  it('answers 401 to a token larger than 8 KiB, and accepts one just under', async () => {
+    const padding = (length: number) => ({ pad: 'x'.repeat(length) });
+    const base = jwt(padding(0)).length;
+    const under = jwt(padding(Math.floor(((8192 - base) * 3) / 4) - 16));
+    expect(under.length).toBeLessThanOrEqual(8192);
+    expect(under.length).toBeGreaterThan(8100);
+    await expectAccepted(app, under);
+    const over = jwt(padding(8192));
+    expect(await expectUnauthorized(app, over)).toMatch(/larger than 8192 bytes/);
+  });
+
   it('accepts a token without issuer or audience when none is configured', async () => {
     await expectAccepted(app, jwt({ iss: 'https://anyone.example.com', aud: 'anything' }));
   });

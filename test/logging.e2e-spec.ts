@@ -1,4 +1,5 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { connect } from 'node:net';
 import { sign } from 'jsonwebtoken';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
@@ -232,6 +233,25 @@ describe.each(kinds.flatMap((kind) => formats.map((format) => ({ kind, ...format
       expect(encrypt).toHaveBeenCalled();
       expect(secrets.leaksIn(logs.lines)).toEqual([]);
       expect(secrets.leaksIn(output.chunks)).toEqual([]);
+    });
+
+    it('logs a client that leaves mid-body as what it is, never as a database outage', async () => {
+      const first = logs.lines.length;
+      await app.listen(0, '127.0.0.1');
+      const { port } = app.getHttpServer().address() as { port: number };
+      await new Promise<void>((resolve) => {
+        const socket = connect(port, '127.0.0.1', () => {
+          socket.write(
+            `POST ${BASE} HTTP/1.1\r\nHost: x\r\nAuthorization: ${writer}\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"name":`,
+          );
+          setTimeout(() => socket.destroy(), 100);
+        });
+        socket.on('close', () => resolve());
+      });
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const written = logs.lines.slice(first).join('');
+      expect(written).not.toMatch(/Database unavailable/);
+      expect(written).toMatch(/closed the connection before sending its whole request/);
     });
 
     it('writes every line of a request with its request id, and one access line after it', async () => {

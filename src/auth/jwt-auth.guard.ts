@@ -1,4 +1,5 @@
 import {
+  BadRequestException,
   type ExecutionContext,
   ForbiddenException,
   Injectable,
@@ -8,7 +9,7 @@ import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { IS_PUBLIC, REQUIRED_SCOPES } from './auth.decorators';
-import { bearerToken } from './bearer-token';
+import { authorizationHeaderCount, bearerToken, MAX_TOKEN_BYTES } from './bearer-token';
 import { JWT_STRATEGY } from './jwt.strategy';
 import type { Principal } from './principal';
 import type { Scope } from './scopes';
@@ -36,6 +37,10 @@ export class JwtAuthGuard extends AuthGuard(JWT_STRATEGY) {
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
 
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    if (authorizationHeaderCount(request) > 1) {
+      challenge(context, 'Bearer error="invalid_request"');
+      throw new BadRequestException('Send one Authorization header, not several');
+    }
     const user = await this.authenticate(request, context);
     const required = this.reflector.getAllAndOverride<Scope[]>(REQUIRED_SCOPES, targets) ?? [];
     const missing = required.filter((scope) => !user.scopes.has(scope));
@@ -67,6 +72,10 @@ export class JwtAuthGuard extends AuthGuard(JWT_STRATEGY) {
     context: ExecutionContext,
   ): Promise<Principal> {
     const token = bearerToken(request);
+    if (token !== null && token.length > MAX_TOKEN_BYTES) {
+      challenge(context, 'Bearer error="invalid_token"');
+      throw new UnauthorizedException(`The bearer token is larger than ${MAX_TOKEN_BYTES} bytes`);
+    }
     const remembered = token === null ? undefined : this.verifiedTokens.get(token);
     if (remembered !== undefined) {
       request.user = remembered;

@@ -6,18 +6,12 @@ import {
   HttpStatus,
   Logger,
 } from '@nestjs/common';
-import type { FastifyReply } from 'fastify';
-import { STATUS_CODES } from 'node:http';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { isDatabaseUnavailable } from '../database/database-errors';
+import { type ErrorBody, errorBody } from './error-body';
 import { ServiceMetrics } from '../metrics/service-metrics';
 import { HttpExceptionWithHeaders } from './http-exception-with-headers';
 import { bodyRefusalMessage } from './request-bodies';
-
-interface ErrorBody {
-  statusCode: number;
-  error: string;
-  message: string | string[];
-}
 
 /**
  * Every error leaves as `{statusCode, error, message}`. Anything that is not an HttpException is
@@ -32,6 +26,12 @@ export class AllExceptionsFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
+    if (host.switchToHttp().getRequest<FastifyRequest>().raw.readableAborted) {
+      // The client went away before sending its whole request (its socket's ECONNRESET is no
+      // database outage): nobody is there to answer.
+      this.logger.debug(`The client closed the connection before sending its whole request`);
+      return;
+    }
     const { status, body } = this.describe(exception);
     if (reply.sent) return;
     if (exception instanceof HttpExceptionWithHeaders) void reply.headers(exception.headers);
@@ -61,8 +61,4 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const status = HttpStatus.INTERNAL_SERVER_ERROR;
     return { status, body: errorBody(status, 'Internal server error') };
   }
-}
-
-function errorBody(status: number, message: string | string[]): ErrorBody {
-  return { statusCode: status, error: STATUS_CODES[status] ?? 'Error', message };
 }

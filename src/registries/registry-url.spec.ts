@@ -213,6 +213,12 @@ describe('normalizeRegistryUrl', () => {
         'https://[::ffff:169.254.169.254]',
         'url must not point to a link-local or metadata address',
       ],
+      ['https://[::a9fe:a9fe]', 'url must not point to a link-local or metadata address'],
+      ['https://[64:ff9b::a9fe:a9fe]', 'url must not point to a link-local or metadata address'],
+      ['https://[2002:a9fe:a9fe::]', 'url must not point to a link-local or metadata address'],
+      ['http:\\\\169.254.169.254', 'url must not contain a backslash'],
+      ['https://harbor.example.com\\team', 'url must not contain a backslash'],
+      ['harbor.example.com\\@evil.example', 'url must not contain a backslash'],
     ])('%j → %j', (input, message) => {
       expect(rejectionOf(input)).toBe(message);
     });
@@ -350,6 +356,13 @@ describe('isBlockedHost', () => {
     ['[fec0::1]', false],
     ['[fe7f::1]', false],
     ['[::ffff:a9fe:a9fe]', true],
+    ['[::a9fe:a9fe]', true],
+    ['[64:ff9b::a9fe:a9fe]', true],
+    ['[2002:a9fe:a9fe::]', true],
+    ['[2002:a9fe:1::1]', true],
+    ['[::a9fd:ffff]', false],
+    ['[64:ff9b::7f00:1]', false],
+    ['[2002:c000:0201::1]', false],
     ['[::ffff:7f00:1]', false],
     ['[::1]', false],
     ['127.0.0.1', false],

@@ -18,6 +18,12 @@ const LINK_LOCAL = new BlockList();
 LINK_LOCAL.addSubnet('169.254.0.0', 16, 'ipv4');
 // BlockList also matches IPv4-mapped IPv6 addresses (::ffff:169.254.x.x) against the IPv4 rule.
 LINK_LOCAL.addSubnet('fe80::', 10, 'ipv6');
+// 169.254.0.0/16 embedded in IPv6 otherwise: IPv4-compatible (::169.254.x.x), NAT64
+// (64:ff9b::169.254.x.x, RFC 6052) and 6to4 (2002:a9fe:xxxx::, RFC 3056), which a gateway
+// on the way may turn back into the IPv4 address.
+LINK_LOCAL.addSubnet('::a9fe:0', 112, 'ipv6');
+LINK_LOCAL.addSubnet('64:ff9b::a9fe:0', 112, 'ipv6');
+LINK_LOCAL.addSubnet('2002:a9fe::', 32, 'ipv6');
 
 export class InvalidRegistryUrlError extends Error {
   override readonly name = 'InvalidRegistryUrlError';
@@ -77,6 +83,11 @@ function assertAllowedParts(raw: string): void {
   }
   if (raw.includes('?')) {
     throw new InvalidRegistryUrlError('url must not contain a query');
+  }
+  // Browsers' URL parsers read `\` as `/` (`http:\\host` is `http://host` to them, a path of
+  // an https URL to others): which host is meant is a guess, so it is refused.
+  if (raw.includes('\\')) {
+    throw new InvalidRegistryUrlError('url must not contain a backslash');
   }
   if (authority === '' || authority.startsWith(':')) {
     throw new InvalidRegistryUrlError('url must include a host');

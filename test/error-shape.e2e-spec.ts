@@ -1,0 +1,42 @@
+import { connect } from 'node:net';
+import request from 'supertest';
+import { appOnSqlite } from './support/test-app';
+import { bearer, READ } from './support/tokens';
+
+const BASE = '/api/v1/image-registries';
+
+/** CONTRACT §2: every error body is exactly {statusCode, error, message}, Fastify's own too. */
+describe('the error shape', () => {
+  const app = appOnSqlite();
+
+  it.each([`${BASE}/%ff`, `${BASE}/%`, '/%c0%af', `${BASE}/%E2%82`])(
+    'is kept by a path Fastify cannot decode: %s',
+    async (path) => {
+      const response = await request(app().http)
+        .get(path)
+        .set('Authorization', bearer(READ))
+        .expect(400);
+      expect(response.body).toEqual({
+        statusCode: 400,
+        error: 'Bad Request',
+        message: expect.stringContaining('is not a valid url component'),
+      });
+    },
+  );
+
+  it("is kept by Node's refusal of a malformed request", async () => {
+    const { app: nest } = app();
+    // Listening until the application closes after the suite.
+    await nest.listen(0, '127.0.0.1');
+    const { port } = nest.getHttpServer().address() as { port: number };
+    const answer = await new Promise<string>((resolve, reject) => {
+      let text = '';
+      const socket = connect(port, '127.0.0.1', () => socket.end('GET / HTTP/1.1\r\nHost\r\n\r\n'));
+      socket.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
+      socket.on('end', () => resolve(text)).on('error', reject);
+    });
+    expect(answer).toMatch(/^HTTP\/1\.1 400 /);
+    const body = JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4)) as object;
+    expect(Object.keys(body).sort()).toEqual(['error', 'message', 'statusCode']);
+  });
+});
