@@ -834,7 +834,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description The request body is not JSON, or is content-encoded. */
+            /** @description The request body is not JSON, is JSON in another charset than UTF-8, or is content-encoded. */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -1138,7 +1138,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description The request body is not JSON, or is content-encoded. */
+            /** @description The request body is not JSON, is JSON in another charset than UTF-8, or is content-encoded. */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -1249,7 +1249,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description The request body is not JSON, or is content-encoded. */
+            /** @description The request body is not JSON, is JSON in another charset than UTF-8, or is content-encoded. */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -1450,7 +1450,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description The request body is not JSON, or is content-encoded. */
+            /** @description The request body is not JSON, is JSON in another charset than UTF-8, or is content-encoded. */
             415: {
                 headers: {
                     [name: string]: unknown;
@@ -1924,7 +1924,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description The request body is not JSON, or is content-encoded. */
+            /** @description The request body is not JSON, is JSON in another charset than UTF-8, or is content-encoded. */
             415: {
                 headers: {
                     [name: string]: unknown;

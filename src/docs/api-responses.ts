@@ -69,7 +69,7 @@ const ERRORS = {
   ],
   413: ['The request body exceeds 1 MiB.', 'The request body exceeds 1 MiB'],
   415: [
-    'The request body is not JSON, or is content-encoded.',
+    'The request body is not JSON, is JSON in another charset than UTF-8, or is content-encoded.',
     'Request bodies must be application/json',
   ],
   429: [
