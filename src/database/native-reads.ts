@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { QUERY_DEADLINE_MS, withDeadline } from './query-deadline';
+import { queryDeadlineMs, withDeadline } from './query-deadline';
 
 type Parameter = string | number;
 
@@ -70,7 +70,7 @@ function mysqlRows<T>(pool: MysqlPool, sql: string, values: Parameter[]): Promis
       });
     });
   });
-  return withDeadline(work, QUERY_DEADLINE_MS, () => {
+  return withDeadline(work, queryDeadlineMs(), () => {
     missed = true;
     acquired?.destroy();
   });

@@ -1,6 +1,6 @@
 import type { LoggerService } from '@nestjs/common';
 import type { Logger } from 'pino';
-import { currentRequestLogger } from './request-logger';
+import { currentRequest } from '../common/request-context';
 
 type PinoMethod = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
 
@@ -36,7 +36,7 @@ export class NestPinoLogger implements LoggerService {
   }
 
   private write(method: PinoMethod, message: unknown, params: unknown[]): void {
-    const logger = currentRequestLogger() ?? this.root;
+    const logger = currentRequest()?.log ?? this.root;
     const context = params.length > 0 && typeof params.at(-1) === 'string' ? params.at(-1) : null;
     const fields: Record<string, unknown> = context === null ? {} : { context };
     if (message instanceof Error) {

@@ -1,0 +1,104 @@
+import { request as httpRequest } from 'node:http';
+import {
+  createTestDatabase,
+  mysqlSkipped,
+  TEST_MYSQL_URL,
+  type TestDatabase,
+} from './support/databases';
+import { buildService, ServiceProcess } from './support/service-process';
+import { TcpProxy } from './support/tcp-proxy';
+import { bearer, READ, WRITE } from './support/tokens';
+
+const BASE = '/api/v1/image-registries';
+/** CONTRACT §4: with the database silent, every request answers 503 within this. */
+const CONTRACT_BOUND_MS = 15_000;
+const CLIENTS = 40;
+const REQUESTS = 100;
+
+interface Outcome {
+  method: string;
+  status: number | string;
+  ms: number;
+}
+
+function send(url: string, method: string, body?: object): Promise<Outcome> {
+  const started = performance.now();
+  return new Promise((resolve) => {
+    const call = httpRequest(url, {
+      method,
+      agent: false,
+      headers: {
+        Authorization: bearer(method === 'GET' ? READ : WRITE),
+        ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+      },
+      timeout: 60_000,
+    });
+    const done = (status: number | string) =>
+      resolve({ method, status, ms: performance.now() - started });
+    call.on('response', (response) =>
+      response.resume().on('end', () => done(response.statusCode ?? 0)),
+    );
+    call.on('error', (error: NodeJS.ErrnoException) => done(error.code ?? error.message));
+    call.end(body === undefined ? undefined : JSON.stringify(body));
+  });
+}
+
+/** CONTRACT §4: one deadline for a request's database work, writes with their transaction too. */
+(mysqlSkipped() ? describe.skip : describe)('a silent database under load [mariadb]', () => {
+  const target = new URL(TEST_MYSQL_URL);
+  const proxy = new TcpProxy(Number(target.port || 3306), target.hostname);
+  let database: TestDatabase;
+  let service: ServiceProcess;
+
+  beforeAll(async () => {
+    buildService();
+    database = await createTestDatabase('mariadb');
+    await proxy.start();
+    const url = new URL(database.url);
+    url.hostname = '127.0.0.1';
+    url.port = String(proxy.port);
+    service = await ServiceProcess.start({ DATABASE_URL: url.toString() });
+  }, 120_000);
+
+  afterAll(async () => {
+    await service?.kill();
+    await proxy.stop();
+    await database?.drop();
+  });
+
+  it(`answers each of ${REQUESTS} requests from ${CLIENTS} clients with a 503 within 15 s`, async () => {
+    const created = await send(`${service.url}${BASE}`, 'POST', {
+      name: 'seed',
+      url: 'seed.example.com',
+    });
+    expect(created.status).toBe(201);
+    proxy.blackhole();
+    const calls: (() => Promise<Outcome>)[] = Array.from({ length: REQUESTS }, (_, i) => {
+      switch (i % 4) {
+        case 0:
+          return () => send(`${service.url}${BASE}`, 'GET');
+        case 1:
+          return () => send(`${service.url}${BASE}/1`, 'GET');
+        case 2:
+          return () =>
+            send(`${service.url}${BASE}`, 'POST', { name: `n${i}`, url: `n${i}.example.com` });
+        default:
+          return () => send(`${service.url}${BASE}/1`, 'PUT', { description: `d${i}` });
+      }
+    });
+    const outcomes: Outcome[] = [];
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: CLIENTS }, async () => {
+        while (next < calls.length) outcomes.push(await calls[next++]());
+      }),
+    );
+    const slowest = (method: string) =>
+      Math.round(Math.max(...outcomes.filter((o) => o.method === method).map((o) => o.ms)));
+    console.info(
+      `database silent, ${CLIENTS} clients: ${outcomes.filter((o) => o.status === 503).length} of ${outcomes.length} answers 503; slowest GET ${slowest('GET')} ms, POST ${slowest('POST')} ms, PUT ${slowest('PUT')} ms`,
+    );
+    expect(outcomes.filter((o) => o.status !== 503)).toEqual([]);
+    expect(outcomes.filter((o) => o.ms >= CONTRACT_BOUND_MS)).toEqual([]);
+  }, 300_000);
+});
