@@ -11,7 +11,6 @@ import { answerWithRequestId, requestIdOf } from './common/request-id';
 import { setUpSwagger } from './docs/swagger';
 import { AccessLogController } from './logging/access-log.controller';
 import { NestPinoLogger } from './logging/nest-pino.logger';
-import { createRootLogger } from './logging/root-logger';
 import { observeRequestDurations } from './metrics/request-durations';
 import { ServiceMetrics } from './metrics/service-metrics';
 
@@ -21,7 +20,7 @@ import { ServiceMetrics } from './metrics/service-metrics';
  */
 export async function createApp(
   config: AppConfig,
-  logger: Logger = createRootLogger({ json: config.production, level: config.logLevel }),
+  logger: Logger,
 ): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     loggerInstance: logger,

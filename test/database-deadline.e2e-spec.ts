@@ -1,10 +1,10 @@
-import { request as httpRequest } from 'node:http';
 import {
   createTestDatabase,
   mysqlSkipped,
   TEST_MYSQL_URL,
   type TestDatabase,
 } from './support/databases';
+import { sendOnOwnConnection } from './support/own-connection';
 import { buildService, ServiceProcess } from './support/service-process';
 import { TcpProxy } from './support/tcp-proxy';
 import { bearer, READ, WRITE } from './support/tokens';
@@ -21,26 +21,10 @@ interface Outcome {
   ms: number;
 }
 
-function send(url: string, method: string, body?: object): Promise<Outcome> {
-  const started = performance.now();
-  return new Promise((resolve) => {
-    const call = httpRequest(url, {
-      method,
-      agent: false,
-      headers: {
-        Authorization: bearer(method === 'GET' ? READ : WRITE),
-        ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
-      },
-      timeout: 60_000,
-    });
-    const done = (status: number | string) =>
-      resolve({ method, status, ms: performance.now() - started });
-    call.on('response', (response) =>
-      response.resume().on('end', () => done(response.statusCode ?? 0)),
-    );
-    call.on('error', (error: NodeJS.ErrnoException) => done(error.code ?? error.message));
-    call.end(body === undefined ? undefined : JSON.stringify(body));
-  });
+async function send(url: string, method: string, body?: object): Promise<Outcome> {
+  const token = bearer(method === 'GET' ? READ : WRITE);
+  const { status, error, sentAt, endedAt } = await sendOnOwnConnection(url, method, token, body);
+  return { method, status: status ?? error ?? 'no answer', ms: endedAt - sentAt };
 }
 
 /** CONTRACT §4: one deadline for a request's database work, writes with their transaction too. */

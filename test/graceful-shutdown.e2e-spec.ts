@@ -1,4 +1,3 @@
-import { request as httpRequest } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   createTestDatabase,
@@ -8,6 +7,7 @@ import {
 } from './support/databases';
 import { type RunningServer, startSilentServer } from './support/fake-servers';
 import { KeepAliveLoad } from './support/keep-alive-load';
+import { sendOnOwnConnection } from './support/own-connection';
 import { buildService, ServiceProcess } from './support/service-process';
 import { bearer, READ, WRITE } from './support/tokens';
 
@@ -17,34 +17,9 @@ const TIMEOUT_MS = 10_000;
 /** The slow request's own deadline: it is answered (a timeout result) well within TIMEOUT_MS. */
 const OUTBOUND_TIMEOUT_MS = 2_500;
 
-interface Answer {
-  status?: number;
-  body?: string;
-  error?: string;
-  endedAt: number;
-}
-
-/** A POST on a connection of its own; resolves with the answer or the error. */
-function post(url: string, body: object, token: string): Promise<Answer> {
-  return new Promise((done) => {
-    const call = httpRequest(url, {
-      method: 'POST',
-      agent: false,
-      headers: { Authorization: token, 'Content-Type': 'application/json' },
-    });
-    call.on('response', (response) => {
-      let text = '';
-      response.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
-      response.on('end', () =>
-        done({ status: response.statusCode, body: text, endedAt: performance.now() }),
-      );
-    });
-    call.on('error', (error: NodeJS.ErrnoException) =>
-      done({ error: error.code ?? error.message, endedAt: performance.now() }),
-    );
-    call.end(JSON.stringify(body));
-  });
-}
+/** A POST on a connection of its own. */
+const post = (url: string, body: object, token: string) =>
+  sendOnOwnConnection(url, 'POST', token, body);
 
 async function createRegistry(service: ServiceProcess): Promise<number> {
   const created = await post(

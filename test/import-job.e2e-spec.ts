@@ -12,8 +12,9 @@ import {
   startRegistry,
   type TokenRegistry,
 } from './support/registry';
+import { saveRegistries } from './support/saved-registries';
 import { describeEachDatabase } from './support/test-app';
-import { bearer, CREDENTIALS, READ, WRITE } from './support/tokens';
+import { bearer, CREDENTIALS, READ } from './support/tokens';
 
 const SUITE = 'the import job suite (test/import-job.e2e-spec.ts)';
 const describeWithSkopeo = registrySuitesRun(SUITE, ['skopeo']) ? describe : describe.skip;
@@ -64,31 +65,23 @@ describeWithSkopeo('an import job with skopeo', () => {
     const host = (url: string) => new URL(url).host;
 
     beforeAll(async () => {
-      const save = async (name: string, body: object) =>
-        (
-          await api()
-            .post(BASE)
-            .set('Authorization', bearer(WRITE))
-            .send({ name, ...body })
-            .expect(201)
-        ).body.id as number;
-      ids.source = await save('source', {
-        url: source.url,
-        username: source.username,
-        password: source.password,
-        ca_certificate: source.caPem,
+      const saved = await saveRegistries(suite().app.http, {
+        source: {
+          url: source.url,
+          username: source.username,
+          password: source.password,
+          ca_certificate: source.caPem,
+        },
+        platform: {
+          url: destination.url,
+          username: destination.username,
+          password: destination.password,
+        },
+        // A registry the job does not ask for: its credentials stay out of the file.
+        elsewhere: { url: 'https://elsewhere.example.com', username: 'x', password: 'y' },
       });
-      ids.destination = await save('platform', {
-        url: destination.url,
-        username: destination.username,
-        password: destination.password,
-      });
-      // A registry the job does not ask for: its credentials stay out of the file.
-      await save('elsewhere', {
-        url: 'https://elsewhere.example.com',
-        username: 'x',
-        password: 'y',
-      });
+      ids.source = saved.source;
+      ids.destination = saved.platform;
     });
 
     it('copies the image with only the auth file the service answered', async () => {

@@ -14,8 +14,9 @@ import {
   type TlsRegistry,
   type TokenRegistry,
 } from './support/registry';
+import { saveRegistries } from './support/saved-registries';
 import { describeEachDatabase } from './support/test-app';
-import { bearer, READ, WRITE } from './support/tokens';
+import { bearer, READ } from './support/tokens';
 
 const SUITE = 'the registry browsing suite (test/registry-browsing.e2e-spec.ts)';
 const describeWithRegistry = registrySuitesRun(SUITE) ? describe : describe.skip;
@@ -124,14 +125,7 @@ describeWithRegistry('browsing a registry', () => {
           closed: { url: closed },
           hub: { url: 'docker.io' },
         };
-        for (const [name, body] of Object.entries(saved)) {
-          const created = await api()
-            .post(BASE)
-            .set('Authorization', bearer(WRITE))
-            .send({ name, ...body })
-            .expect(201);
-          ids[name] = created.body.id as number;
-        }
+        Object.assign(ids, await saveRegistries(suite().app.http, saved));
       });
 
       it.each(['basic', 'token'])(

@@ -15,6 +15,7 @@ import {
   TOKEN_SERVICE,
   type TokenRegistry,
 } from './support/registry';
+import { saveRegistries } from './support/saved-registries';
 import { describeEachDatabase } from './support/test-app';
 import { bearer, CREDENTIALS, READ, token, WRITE } from './support/tokens';
 
@@ -208,12 +209,7 @@ describeWithRegistry('connectivity against real registries', () => {
         tls: { url: tls.url, ca_certificate: tls.caPem },
         redirecting: { url: redirector.url, username: basic.username, password: basic.password },
       };
-      for (const [key, body] of Object.entries(saved)) {
-        const created = await call('post', '')
-          .send({ name: key, ...body })
-          .expect(201);
-        ids[key as keyof typeof ids] = (created.body as { id: number }).id;
-      }
+      Object.assign(ids, await saveRegistries(suite().app.http, saved));
     });
 
     describe('POST /test (unsaved)', () => {

@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { DataSource } from 'typeorm';
+import { saveRegistries } from './support/saved-registries';
 import { describeEachDatabase } from './support/test-app';
 import { bearer, CREDENTIALS, READ, WRITE } from './support/tokens';
 
@@ -44,14 +45,7 @@ describeEachDatabase('GET /api/v1/image-registries/credentials', (suite) => {
       },
       local: { url: 'http://127.0.0.1:5000', username: 'local', password: 'pw-l' },
     };
-    for (const [name, body] of Object.entries(registries)) {
-      const created = await api()
-        .post(BASE)
-        .set('Authorization', bearer(WRITE))
-        .send({ name, ...body })
-        .expect(201);
-      ids[name] = created.body.id as number;
-    }
+    Object.assign(ids, await saveRegistries(suite().app.http, registries));
   });
 
   it('answers every registry with a username and a password, ordered by id', async () => {

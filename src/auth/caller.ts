@@ -1,6 +1,6 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import type { Principal } from './principal';
+import type { AuthenticatedRequest } from './principal';
 
 /** Who made a request, as the audit trail records it. */
 export interface Caller {
@@ -8,8 +8,6 @@ export interface Caller {
   actor: string | null;
   requestId: string;
 }
-
-type AuthenticatedRequest = FastifyRequest & { user?: Principal };
 
 /** The `sub` of the token the request was served for; undefined without a verified one. */
 export function verifiedSubject(request: FastifyRequest): string | undefined {
@@ -19,7 +17,7 @@ export function verifiedSubject(request: FastifyRequest): string | undefined {
 /** The caller of a route guarded by a token. */
 export const CurrentCaller = createParamDecorator(
   (_data: unknown, context: ExecutionContext): Caller => {
-    const request = context.switchToHttp().getRequest<FastifyRequest & { user: Principal }>();
-    return { actor: request.user.subject ?? null, requestId: request.id };
+    const request = context.switchToHttp().getRequest<FastifyRequest>();
+    return { actor: verifiedSubject(request) ?? null, requestId: request.id };
   },
 );

@@ -11,11 +11,9 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { IS_PUBLIC, REQUIRED_SCOPES } from './auth.decorators';
 import { authorizationHeaderCount, bearerToken, MAX_TOKEN_BYTES } from './bearer-token';
 import { JWT_STRATEGY } from './jwt.strategy';
-import type { Principal } from './principal';
+import type { AuthenticatedRequest, Principal } from './principal';
 import type { Scope } from './scopes';
 import { VerifiedTokens } from './verified-tokens';
-
-type AuthenticatedRequest = FastifyRequest & { user?: Principal };
 
 /**
  * The global guard: every route needs a valid bearer token unless marked @Public(), and the

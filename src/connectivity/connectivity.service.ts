@@ -15,6 +15,7 @@ import {
   normalizeRegistryUrl,
 } from '../registries/registry-url';
 import { ConnectionTester } from './connection-tester';
+import { savedRegistry } from './saved-registry';
 import type { ConnectionTestResultDto } from './dto/connection-test-result.dto';
 import type { ResolvedImageDto, ResolveImageDto } from './dto/resolve-image.dto';
 import type { TestRegistryDto } from './dto/test-registry.dto';
@@ -46,7 +47,7 @@ export class ConnectivityService {
   ) {}
 
   async testSaved(id: number): Promise<ConnectionTestResultDto> {
-    return this.tester.test(targetOf(await this.withCredentials(id)));
+    return this.tester.test(targetOf(await savedRegistry(this.repository, id)));
   }
 
   testUnsaved(request: TestRegistryDto): Promise<ConnectionTestResultDto> {
@@ -85,12 +86,6 @@ export class ConnectivityService {
     };
   }
 
-  private async withCredentials(id: number): Promise<ImageRegistry> {
-    const registry = await this.repository.findWithCredentials(id);
-    if (registry === undefined) throw new NotFoundException(`Image registry ${id} not found`);
-    return registry;
-  }
-
   /** The registry a reference points to: by host (longest path prefix wins), else the default. */
   private async registryFor(reference: ImageReference): Promise<ImageRegistry> {
     if (!reference.explicitDomain) {
@@ -117,7 +112,7 @@ export class ConnectivityService {
     repository: string,
     reference: string,
   ): Promise<string> {
-    const target = targetOf(await this.withCredentials(registry.id));
+    const target = targetOf(await savedRegistry(this.repository, registry.id));
     try {
       const answer = await this.client.call(target, {
         operation: 'manifest',

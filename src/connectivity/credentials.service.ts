@@ -1,12 +1,14 @@
-import { Injectable, Logger, NotFoundException, ServiceUnavailableException } from '@nestjs/common';
+import { Injectable, Logger, ServiceUnavailableException } from '@nestjs/common';
 import { AuditEventsRepository } from '../audit/audit-events.repository';
 import type { Caller } from '../auth/caller';
 import { unixNow } from '../common/unix-time';
 import { ServiceMetrics } from '../metrics/service-metrics';
 import { ImageRegistriesRepository } from '../registries/image-registries.repository';
 import type { ImageRegistry } from '../registries/image-registry.entity';
+import { registryNotFound } from '../registries/image-registries.service';
 import { registryEvent } from '../registries/registry-events';
 import { type Login, dockerConfigOf, serverOf } from './docker-config';
+import { savedRegistry } from './saved-registry';
 import type {
   DockerConfigDto,
   RegistryCredentialsDto,
@@ -70,8 +72,7 @@ export class CredentialsService {
   }
 
   private async readRegistry(id: number, caller: Caller): Promise<ImageRegistry> {
-    const registry = await this.repository.findWithCredentials(id);
-    if (registry === undefined) throw new NotFoundException(`Image registry ${id} not found`);
+    const registry = await savedRegistry(this.repository, id);
     await this.record([registry], caller);
     return registry;
   }
@@ -81,7 +82,7 @@ export class CredentialsService {
     if (ids !== undefined) {
       const found = new Set(registries.map(({ id }) => id));
       const missing = [...ids].sort((a, b) => a - b).find((id) => !found.has(id));
-      if (missing !== undefined) throw new NotFoundException(`Image registry ${missing} not found`);
+      if (missing !== undefined) throw registryNotFound(missing);
     }
     const logins = registries.flatMap((registry) => loginOf(registry) ?? []);
     const answered = new Set(logins.map(({ id }) => id));

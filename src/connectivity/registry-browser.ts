@@ -13,6 +13,7 @@ import { checkRepository, InvalidImageReferenceError } from './image-reference';
 import { isSuccess, OutboundError, type OutboundResponse } from './outbound-http';
 import { type RegistryCall, RegistryClient, targetOf } from './registry-client';
 import { rateLimited, unanswered, unexpectedAnswer } from './registry-failures';
+import { savedRegistry } from './saved-registry';
 import { nextFromLink, pageOf } from './registry-paging';
 
 type ListCall = Omit<RegistryCall, 'method'>;
@@ -30,7 +31,7 @@ export class RegistryBrowser {
   ) {}
 
   async repositories(id: number, n: number, last?: string): Promise<RepositoryPageDto> {
-    const registry = await this.registry(id);
+    const registry = await savedRegistry(this.registries, id);
     if (isDockerHubUrl(registry.url)) throw catalogNotOffered(registry);
     const answer = await this.list(registry, n, last, {
       operation: 'catalog',
@@ -38,7 +39,7 @@ export class RegistryBrowser {
       scope: 'registry:catalog:*',
     });
     if ([401, 403, 404].includes(answer.status)) {
-      await this.checkCredentials(registry);
+      await this.checkCredentials(registry, 'catalog');
       throw catalogNotOffered(registry);
     }
     const page = this.page(registry, answer, 'repositories', n, last);
@@ -47,7 +48,7 @@ export class RegistryBrowser {
 
   async tags(id: number, repository: string, n: number, last?: string): Promise<TagPageDto> {
     const name = repositoryParameter(repository);
-    const registry = await this.registry(id);
+    const registry = await savedRegistry(this.registries, id);
     const path = isDockerHubUrl(registry.url) && !name.includes('/') ? `library/${name}` : name;
     const answer = await this.list(registry, n, last, {
       operation: 'tags',
@@ -55,19 +56,13 @@ export class RegistryBrowser {
       scope: `repository:${path}:pull`,
     });
     if ([401, 403, 404].includes(answer.status)) {
-      if (answer.status !== 404) await this.checkCredentials(registry);
+      if (answer.status !== 404) await this.checkCredentials(registry, 'tags');
       throw new NotFoundException(
         `The repository ${path} is not in the registry ${registry.url}, or these credentials may not read it`,
       );
     }
     const page = this.page(registry, answer, 'tags', n, last);
     return { repository: path, tags: page.names, next: page.next };
-  }
-
-  private async registry(id: number): Promise<ImageRegistry> {
-    const registry = await this.registries.findWithCredentials(id);
-    if (registry === undefined) throw new NotFoundException(`Image registry ${id} not found`);
-    return registry;
   }
 
   private async list(
@@ -88,8 +83,11 @@ export class RegistryBrowser {
    * The handshake at `/v2/`: a 502 when the registry (or its token server) refuses the stored
    * credentials, or answers it as no registry does.
    */
-  private async checkCredentials(registry: ImageRegistry): Promise<void> {
-    const answer = await this.send(registry, { operation: 'catalog', method: 'GET', path: '' });
+  private async checkCredentials(
+    registry: ImageRegistry,
+    operation: RegistryCall['operation'],
+  ): Promise<void> {
+    const answer = await this.send(registry, { operation, method: 'GET', path: '' });
     if (answer.status === 401 || answer.status === 403) {
       throw new BadGatewayException(`The registry ${registry.url} refused the credentials`);
     }

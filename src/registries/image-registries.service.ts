@@ -76,7 +76,7 @@ export class ImageRegistriesService {
 
   async get(id: number): Promise<Versioned<ImageRegistryResponseDto>> {
     const registry = await this.repository.findById(id);
-    if (registry === undefined) throw notFound(id);
+    if (registry === undefined) throw registryNotFound(id);
     return versioned(registry);
   }
 
@@ -115,7 +115,7 @@ export class ImageRegistriesService {
         ),
       request,
     );
-    if (registry === undefined) throw notFound(id);
+    if (registry === undefined) throw registryNotFound(id);
     return versioned(registry);
   }
 
@@ -125,7 +125,7 @@ export class ImageRegistriesService {
       (current) => requireMatch(current, ifMatch),
       (_lostDefault, registry) => [registryEvent('deleted', registry, caller, unixNow())],
     );
-    if (!deleted) throw notFound(id);
+    if (!deleted) throw registryNotFound(id);
   }
 
   /** Turns a collision with a unique name or URL, also one lost in a race, into a 409. */
@@ -200,7 +200,7 @@ function nameKey(name: string): string {
   return name.toLowerCase();
 }
 
-function notFound(id: number): NotFoundException {
+export function registryNotFound(id: number): NotFoundException {
   return new NotFoundException(`Image registry ${id} not found`);
 }
 
