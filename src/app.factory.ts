@@ -2,12 +2,15 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Logger } from 'pino';
 import { AppModule } from './app.module';
+import { authenticateBodiesOnArrival } from './auth/authenticate-on-arrival';
+import { JwtAuthGuard } from './auth/jwt-auth.guard';
 import type { AppConfig } from './config/app-config';
 import { corsOptions } from './common/cors';
-import { answerFrameworkError } from './common/framework-errors';
+import { answerClientError, answerFrameworkError } from './common/framework-errors';
 import { serveWithinEachRequestContext } from './common/request-context';
 import { acceptJsonBodiesOnly, MAX_BODY_BYTES } from './common/request-bodies';
 import { answerWithRequestId, requestIdOf } from './common/request-id';
+import { capConnections, receiveDeadline } from './common/server-limits';
 import { setUpSwagger } from './docs/swagger';
 import { AccessLogController } from './logging/access-log.controller';
 import { NestPinoLogger } from './logging/nest-pino.logger';
@@ -27,11 +30,12 @@ export async function createApp(
     logController: new AccessLogController(),
     bodyLimit: MAX_BODY_BYTES,
     frameworkErrors: answerFrameworkError,
+    clientErrorHandler: answerClientError,
     genReqId: requestIdOf,
     // The header is read, validated, by requestIdOf; Fastify would take any value as it came.
     requestIdHeader: false,
-    // Node's own limit on receiving a request, which Fastify would otherwise switch off.
-    requestTimeout: 300_000,
+    requestTimeout: config.limits.receiveTimeoutMs,
+    http: receiveDeadline(config.limits),
     routerOptions: {
       ignoreTrailingSlash: true,
       // Longer than any request line Node accepts: a malformed id is a 400, never a missing route.
@@ -44,11 +48,15 @@ export async function createApp(
     logger: new NestPinoLogger(logger),
   });
   answerWithRequestId(app.getHttpServer());
+  const metrics = app.get(ServiceMetrics);
+  capConnections(app.getHttpServer(), config.limits, () => metrics.connectionsDropped.inc());
   const fastify = app.getHttpAdapter().getInstance();
   serveWithinEachRequestContext(fastify);
-  observeRequestDurations(fastify, app.get(ServiceMetrics));
+  observeRequestDurations(fastify, metrics);
   acceptJsonBodiesOnly(fastify);
   app.enableCors(corsOptions(config.corsOrigins));
+  // After CORS, whose headers a refusal needs too.
+  authenticateBodiesOnArrival(fastify, app.get(JwtAuthGuard));
   setUpSwagger(app);
   return app;
 }

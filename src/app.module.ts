@@ -32,7 +32,7 @@ export class AppModule {
       ],
       providers: [
         { provide: APP_PIPE, useClass: AppValidationPipe },
-        { provide: APP_GUARD, useClass: JwtAuthGuard },
+        { provide: APP_GUARD, useExisting: JwtAuthGuard },
         { provide: APP_FILTER, useClass: AllExceptionsFilter },
       ],
     };

@@ -190,6 +190,29 @@ describe('authentication with JWT_SECRET (HS256)', () => {
     }
   });
 
+  it.each<[string, string | string[] | undefined, number, string]>([
+    ['no token', undefined, 401, 'Bearer'],
+    ['an invalid token', 'Bearer garbage', 401, 'Bearer error="invalid_token"'],
+    [
+      'two Authorization headers',
+      ['Bearer garbage', 'Bearer garbage'],
+      400,
+      'Bearer error="invalid_request"',
+    ],
+  ])(
+    'refuses a body sent with %s before reading it, as the guard would, and closes the connection',
+    async (_name, authorization, status, challenge) => {
+      const call = request(app().http).post(LIST);
+      if (authorization !== undefined) void call.set('Authorization', authorization as string);
+      const response = await call
+        .send({ name: 'unread', url: 'unread.example.com' })
+        .expect(status);
+      expect(response.headers['www-authenticate']).toBe(challenge);
+      expect(response.headers.connection).toBe('close');
+      expectErrorBody(response, status, status === 401 ? 'Unauthorized' : 'Bad Request');
+    },
+  );
+
   it('answers 401 to a token larger than 8 KiB, and accepts one just under', async () => {
     const padding = (length: number) => ({ pad: 'x'.repeat(length) });
     const base = jwt(padding(0)).length;

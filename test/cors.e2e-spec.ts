@@ -126,6 +126,15 @@ describe('CORS with CORS_ORIGINS set', () => {
     expect(response.headers['access-control-allow-origin']).toBe(CONSOLE);
   });
 
+  it('lets a configured origin read the 401 that refuses a body before it is read', async () => {
+    const response = await request(app().http)
+      .post(LIST)
+      .set('Origin', CONSOLE)
+      .send({ name: 'unread', url: 'unread.example.com' })
+      .expect(401);
+    expect(response.headers['access-control-allow-origin']).toBe(CONSOLE);
+  });
+
   it('lets a configured origin read a 404 error body', async () => {
     const response = await request(app().http)
       .get(`${LIST}/424242`)

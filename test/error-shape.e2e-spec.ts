@@ -1,3 +1,4 @@
+import { STATUS_CODES } from 'node:http';
 import { connect } from 'node:net';
 import request from 'supertest';
 import { appOnSqlite } from './support/test-app';
@@ -24,19 +25,30 @@ describe('the error shape', () => {
     },
   );
 
-  it("is kept by Node's refusal of a malformed request", async () => {
+  it.each<[string, string, number]>([
+    ['a malformed request', 'GET / HTTP/1.1\r\nHost\r\n\r\n', 400],
+    [
+      'headers over 16 KiB',
+      `GET / HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(17_000)}\r\n\r\n`,
+      431,
+    ],
+  ])("is kept by Node's refusal of %s", async (_name, bytes, status) => {
     const { app: nest } = app();
     // Listening until the application closes after the suite.
-    await nest.listen(0, '127.0.0.1');
+    if (!nest.getHttpServer().listening) await nest.listen(0, '127.0.0.1');
     const { port } = nest.getHttpServer().address() as { port: number };
     const answer = await new Promise<string>((resolve, reject) => {
       let text = '';
-      const socket = connect(port, '127.0.0.1', () => socket.end('GET / HTTP/1.1\r\nHost\r\n\r\n'));
+      const socket = connect(port, '127.0.0.1', () => socket.end(bytes));
       socket.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
       socket.on('end', () => resolve(text)).on('error', reject);
     });
-    expect(answer).toMatch(/^HTTP\/1\.1 400 /);
-    const body = JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4)) as object;
-    expect(Object.keys(body).sort()).toEqual(['error', 'message', 'statusCode']);
+    expect(answer).toMatch(new RegExp(`^HTTP/1\\.1 ${status} `));
+    expect(answer).toMatch(/\r\nConnection: close\r\n/);
+    expect(JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4))).toEqual({
+      statusCode: status,
+      error: STATUS_CODES[status],
+      message: expect.any(String),
+    });
   });
 });

@@ -6,6 +6,7 @@ import {
   UnauthorizedException,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+import { ExecutionContextHost } from '@nestjs/core/internal';
 import { AuthGuard } from '@nestjs/passport';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { IS_PUBLIC, REQUIRED_SCOPES } from './auth.decorators';
@@ -19,7 +20,8 @@ import { VerifiedTokens } from './verified-tokens';
  * The global guard: every route needs a valid bearer token unless marked @Public(), and the
  * token must grant the scopes the route requires. Tokens are verified by the passport-jwt
  * strategy; one already verified is taken from VerifiedTokens. Failures answer with the RFC 6750
- * challenge, never with passport's bare "Unauthorized".
+ * challenge, never with passport's bare "Unauthorized". A request with a body was authenticated
+ * on arrival (`authenticateOnArrival`), before its body was read: its principal is on it already.
  */
 @Injectable()
 export class JwtAuthGuard extends AuthGuard(JWT_STRATEGY) {
@@ -35,11 +37,7 @@ export class JwtAuthGuard extends AuthGuard(JWT_STRATEGY) {
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
 
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
-    if (authorizationHeaderCount(request) > 1) {
-      challenge(context, 'Bearer error="invalid_request"');
-      throw new BadRequestException('Send one Authorization header, not several');
-    }
-    const user = await this.authenticate(request, context);
+    const user = request.user ?? (await this.authenticate(request, context));
     const required = this.reflector.getAllAndOverride<Scope[]>(REQUIRED_SCOPES, targets) ?? [];
     const missing = required.filter((scope) => !user.scopes.has(scope));
     if (missing.length > 0) {
@@ -47,6 +45,14 @@ export class JwtAuthGuard extends AuthGuard(JWT_STRATEGY) {
       throw new ForbiddenException(`The token lacks the scope ${missing.join(' ')}`);
     }
     return true;
+  }
+
+  /**
+   * The same verification outside a route's pipeline, for a request whose route has not run yet;
+   * failures are thrown as the guard throws them, with the challenge set on `reply`.
+   */
+  authenticateOnArrival(request: AuthenticatedRequest, reply: FastifyReply): Promise<Principal> {
+    return this.authenticate(request, new ExecutionContextHost([request, reply]));
   }
 
   /** Passport's verdict, turned into this API's 401s; `user` is the strategy's Principal. */
@@ -69,6 +75,10 @@ export class JwtAuthGuard extends AuthGuard(JWT_STRATEGY) {
     request: AuthenticatedRequest,
     context: ExecutionContext,
   ): Promise<Principal> {
+    if (authorizationHeaderCount(request) > 1) {
+      challenge(context, 'Bearer error="invalid_request"');
+      throw new BadRequestException('Send one Authorization header, not several');
+    }
     const token = bearerToken(request);
     if (token !== null && token.length > MAX_TOKEN_BYTES) {
       challenge(context, 'Bearer error="invalid_token"');

@@ -190,6 +190,26 @@ describe('loadAppConfig', () => {
     });
   });
 
+  describe('REQUEST_RECEIVE_TIMEOUT_MS and MAX_CONNECTIONS', () => {
+    it('defaults to 10 s to receive a request and 5,000 connections', () => {
+      expect(load(complete()).limits).toEqual({ receiveTimeoutMs: 10_000, maxConnections: 5_000 });
+    });
+
+    it('reads both', () => {
+      const env = complete({ REQUEST_RECEIVE_TIMEOUT_MS: '30000', MAX_CONNECTIONS: '200' });
+      expect(load(env).limits).toEqual({ receiveTimeoutMs: 30_000, maxConnections: 200 });
+    });
+
+    it.each([
+      ['REQUEST_RECEIVE_TIMEOUT_MS', '999'],
+      ['REQUEST_RECEIVE_TIMEOUT_MS', '300001'],
+      ['MAX_CONNECTIONS', '0'],
+      ['MAX_CONNECTIONS', 'many'],
+    ])('rejects %s=%s', (name, value) => {
+      expect(configurationError(complete({ [name]: value })).message).toContain(name);
+    });
+  });
+
   describe('DATABASE_URL', () => {
     it('defaults to a SQLite file under DATA_DIR', () => {
       const { database } = load(complete());

@@ -38,6 +38,14 @@ export interface ShutdownConfig {
   timeoutMs: number;
 }
 
+/** What one instance lets clients hold of it. */
+export interface ServerLimitsConfig {
+  /** The most a client gets to send a whole request, headers and body. */
+  receiveTimeoutMs: number;
+  /** Open connections at once, idle keep-alive ones included. */
+  maxConnections: number;
+}
+
 export interface AppConfig {
   production: boolean;
   port: number;
@@ -46,6 +54,7 @@ export interface AppConfig {
   jwt: JwtConfig;
   keyRing: KeyRing;
   corsOrigins: string[];
+  limits: ServerLimitsConfig;
   outbound: OutboundConfig;
   /** Days audit events are kept; 0 keeps them forever. */
   auditRetentionDays: number;
@@ -116,6 +125,10 @@ export function loadAppConfig(env: Environment): AppConfig {
     jwt: jwtConfig(jwtSecret, variables.JWT_PUBLIC_KEY, variables.JWT_JWKS_URI, variables),
     keyRing: keyRing(encryptionKey, variables.ENCRYPTION_PREVIOUS_KEYS),
     corsOrigins: splitList(variables.CORS_ORIGINS).map(corsOrigin),
+    limits: {
+      receiveTimeoutMs: variables.REQUEST_RECEIVE_TIMEOUT_MS ?? 10_000,
+      maxConnections: variables.MAX_CONNECTIONS ?? 5_000,
+    },
     outbound: {
       connectTimeoutMs: variables.OUTBOUND_CONNECT_TIMEOUT_MS ?? 3_000,
       timeoutMs: variables.OUTBOUND_TIMEOUT_MS ?? 10_000,

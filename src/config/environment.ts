@@ -136,6 +136,22 @@ export class EnvironmentVariables {
   @Min(100)
   @Max(600_000)
   SHUTDOWN_TIMEOUT_MS?: number;
+
+  /** The most a client gets to send a whole request, headers and body; then a 408. */
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1_000)
+  @Max(300_000)
+  REQUEST_RECEIVE_TIMEOUT_MS?: number;
+
+  /** Connections one instance keeps open at once; more are closed as they arrive. */
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  MAX_CONNECTIONS?: number;
 }
 
 /** Validates the variables the service reads; an empty value counts as unset. */

@@ -46,6 +46,12 @@ export class ServiceMetrics {
     registers: [this.registry],
   });
 
+  readonly connectionsDropped = new Counter({
+    name: 'image_registry_connections_dropped_total',
+    help: 'Connections closed as they arrived because MAX_CONNECTIONS were open already.',
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry });
   }

@@ -1,4 +1,5 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { get } from 'node:http';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -72,6 +73,14 @@ export class ServiceProcess {
   signal(signal: NodeJS.Signals): number {
     this.child.kill(signal);
     return performance.now();
+  }
+
+  /** The process's resident memory now and at its highest so far, from Linux's /proc. */
+  memory(): { rssBytes: number; peakRssBytes: number } {
+    const status = readFileSync(`/proc/${this.child.pid}/status`, 'utf8');
+    const kib = (field: string): number =>
+      Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1]) * 1024;
+    return { rssBytes: kib('VmRSS'), peakRssBytes: kib('VmHWM') };
   }
 
   /** The log lines as objects (the service writes JSON lines in production). */
