@@ -16,17 +16,25 @@ function announcesBody(headers: FastifyRequest['headers']): boolean {
  * without a body it authenticates itself) and its scopes.
  */
 export function authenticateBodiesOnArrival(fastify: FastifyInstance, guard: JwtAuthGuard): void {
-  fastify.addHook('onRequest', async (request, reply) => {
-    if (!announcesBody(request.headers)) return;
-    try {
-      await guard.authenticateOnArrival(request, reply);
-    } catch (error) {
-      if (!(error instanceof HttpException)) throw error;
-      const status = error.getStatus();
-      return reply
-        .header('connection', 'close')
-        .code(status)
-        .send(errorBody(status, error.message));
+  // A callback hook, not an async one: requests without a body pass without a promise.
+  fastify.addHook('onRequest', (request, reply, done) => {
+    if (!announcesBody(request.headers)) {
+      done();
+      return;
     }
+    guard.authenticateOnArrival(request, reply).then(
+      () => done(),
+      (error: unknown) => {
+        if (!(error instanceof HttpException)) {
+          done(error as Error);
+          return;
+        }
+        const status = error.getStatus();
+        void reply
+          .header('connection', 'close')
+          .code(status)
+          .send(errorBody(status, error.message));
+      },
+    );
   });
 }
