@@ -1,6 +1,4 @@
-import { HttpException } from '@nestjs/common';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { errorBody } from '../common/error-body';
 import type { JwtAuthGuard } from './jwt-auth.guard';
 
 /** Whether the request announces a body: a Content-Length above 0, or a transfer coding. */
@@ -11,9 +9,10 @@ function announcesBody(headers: FastifyRequest['headers']): boolean {
 
 /**
  * A request that carries a body is authenticated as it arrives, before its body is read, so that
- * a caller without a valid token cannot make the service hold a body per connection; its refusal
- * closes the connection instead of reading the rest. The guard still checks every request (those
- * without a body it authenticates itself) and its scopes.
+ * a caller without a valid token cannot make the service hold a body per connection. Its refusal
+ * is answered by the global exception filter, as the guard's would be, with `Connection: close`:
+ * the rest of the body is never read. The guard still checks every request (those without a body
+ * it authenticates itself) and its scopes.
  */
 export function authenticateBodiesOnArrival(fastify: FastifyInstance, guard: JwtAuthGuard): void {
   // A callback hook, not an async one: requests without a body pass without a promise.
@@ -24,16 +23,9 @@ export function authenticateBodiesOnArrival(fastify: FastifyInstance, guard: Jwt
     }
     guard.authenticateOnArrival(request, reply).then(
       () => done(),
-      (error: unknown) => {
-        if (!(error instanceof HttpException)) {
-          done(error as Error);
-          return;
-        }
-        const status = error.getStatus();
-        void reply
-          .header('connection', 'close')
-          .code(status)
-          .send(errorBody(status, error.message));
+      (error: Error) => {
+        void reply.header('connection', 'close');
+        done(error);
       },
     );
   });
