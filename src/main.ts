@@ -1,3 +1,5 @@
+// First: V8's settings apply to what is allocated after them.
+import './v8-tuning';
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { createApp } from './app.factory';
