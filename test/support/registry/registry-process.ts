@@ -69,6 +69,11 @@ export class RegistryProcess {
     return this.output;
   }
 
+  /** Whether it ended because another process had bound its port first. */
+  lostItsPort(): boolean {
+    return this.finished && this.output.includes('address already in use');
+  }
+
   /** Polls `GET <url>/v2/` until it answers 200 or 401; fails at once if the registry ends. */
   async waitUntilReady(url: string, ca: string | undefined, timeoutMs = 15_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;

@@ -146,6 +146,9 @@ async function setUpMode(
   }
 }
 
+/** Ports tried before giving up, when the one chosen is taken before the registry binds it. */
+const PORT_ATTEMPTS = 5;
+
 /**
  * Starts a real registry (distribution 2.8, `docker-registry serve`) on a free port of 127.0.0.1,
  * with its own configuration, storage and certificates in a fresh temporary directory, and waits
@@ -183,16 +186,23 @@ export async function startRegistry(
 
   try {
     setup = await setUpMode(mode, directory, options);
-    const port = await findFreePort();
     const storageDirectory = join(directory, 'storage');
     await mkdir(storageDirectory);
     const configPath = join(directory, 'config.yml');
-    await writeRegistryConfig(configPath, { port, storageDirectory, ...setup.config });
-    const url = `${setup.ca === undefined ? 'http' : 'https'}://127.0.0.1:${port}`;
-    registryProcess = new RegistryProcess(configPath, directory);
-    await registryProcess.waitUntilReady(url, setup.ca);
-    const logs = registryProcess.logs.bind(registryProcess);
-    return { url, port, logs, stop, ...setup.details };
+    for (let attempt = 1; ; attempt += 1) {
+      const port = await findFreePort();
+      await writeRegistryConfig(configPath, { port, storageDirectory, ...setup.config });
+      const url = `${setup.ca === undefined ? 'http' : 'https'}://127.0.0.1:${port}`;
+      registryProcess = new RegistryProcess(configPath, directory);
+      try {
+        await registryProcess.waitUntilReady(url, setup.ca);
+        const logs = registryProcess.logs.bind(registryProcess);
+        return { url, port, logs, stop, ...setup.details };
+      } catch (error) {
+        // The port was free when chosen; another process can still bind it before the registry.
+        if (attempt >= PORT_ATTEMPTS || !registryProcess.lostItsPort()) throw error;
+      }
+    }
   } catch (error) {
     await stop();
     throw error;
