@@ -16,6 +16,12 @@ import type { AuthenticatedRequest, Principal } from './principal';
 import type { Scope } from './scopes';
 import { VerifiedTokens } from './verified-tokens';
 
+/** What a route's decorators ask of its callers. */
+interface RouteRequirement {
+  isPublic: boolean;
+  scopes: readonly Scope[];
+}
+
 /**
  * The global guard: every route needs a valid bearer token unless marked @Public(), and the
  * token must grant the scopes the route requires. Tokens are verified by the passport-jwt
@@ -25,6 +31,8 @@ import { VerifiedTokens } from './verified-tokens';
  */
 @Injectable()
 export class JwtAuthGuard extends AuthGuard(JWT_STRATEGY) {
+  private readonly requirements = new WeakMap<object, WeakMap<object, RouteRequirement>>();
+
   constructor(
     private readonly reflector: Reflector,
     private readonly verifiedTokens: VerifiedTokens,
@@ -33,18 +41,44 @@ export class JwtAuthGuard extends AuthGuard(JWT_STRATEGY) {
   }
 
   override async canActivate(context: ExecutionContext): Promise<boolean> {
-    const targets = [context.getHandler(), context.getClass()];
-    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
+    const requirement = this.requirementOf(context);
+    if (requirement.isPublic) return true;
 
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const user = request.user ?? (await this.authenticate(request, context));
-    const required = this.reflector.getAllAndOverride<Scope[]>(REQUIRED_SCOPES, targets) ?? [];
-    const missing = required.filter((scope) => !user.scopes.has(scope));
+    const missing = requirement.scopes.filter((scope) => !user.scopes.has(scope));
     if (missing.length > 0) {
-      challenge(context, `Bearer error="insufficient_scope", scope="${required.join(' ')}"`);
+      challenge(
+        context,
+        `Bearer error="insufficient_scope", scope="${requirement.scopes.join(' ')}"`,
+      );
       throw new ForbiddenException(`The token lacks the scope ${missing.join(' ')}`);
     }
     return true;
+  }
+
+  /**
+   * What the route's decorators ask, read once per controller and handler: decorators are fixed
+   * when the classes are defined, and reading their metadata is a walk of prototype chains.
+   */
+  private requirementOf(context: ExecutionContext): RouteRequirement {
+    const controller = context.getClass();
+    const handler = context.getHandler();
+    let handlers = this.requirements.get(controller);
+    if (handlers === undefined) {
+      handlers = new WeakMap();
+      this.requirements.set(controller, handlers);
+    }
+    let requirement = handlers.get(handler);
+    if (requirement === undefined) {
+      const targets = [handler, controller];
+      requirement = {
+        isPublic: this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets) ?? false,
+        scopes: this.reflector.getAllAndOverride<Scope[]>(REQUIRED_SCOPES, targets) ?? [],
+      };
+      handlers.set(handler, requirement);
+    }
+    return requirement;
   }
 
   /**
