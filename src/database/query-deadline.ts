@@ -54,23 +54,35 @@ export function enforceQueryDeadline(dataSource: DataSource): void {
   };
 }
 
-/** `work`, or a QueryDeadlineError after `deadlineMs` (at once when none is left). */
+/**
+ * `work`, or a QueryDeadlineError after `deadlineMs` (at once when none is left). One promise and
+ * one timer, not a race of two promises and a `finally`: every query of every request comes here.
+ */
 export function withDeadline<T>(
   work: Promise<T>,
   deadlineMs: number,
   onMiss: () => void,
 ): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const missed = new Promise<never>((_, reject) => {
-    timer = setTimeout(
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(
       () => {
         onMiss();
         reject(new QueryDeadlineError());
       },
       Math.max(0, deadlineMs),
     );
+    work.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      // Whatever the driver rejects with, passed on as it is.
+      (error: Error) => {
+        clearTimeout(timer);
+        reject(error);
+      },
+    );
   });
-  return Promise.race([work, missed]).finally(() => clearTimeout(timer));
 }
 
 /** Destroys the runner's connection, also one the pool hands it only later. */
