@@ -10,22 +10,34 @@ export interface RequestContext {
 }
 
 const contexts = new AsyncLocalStorage<RequestContext>();
+const contextOfRequest = new WeakMap<FastifyRequest, RequestContext>();
 
 /** The request being served, if any. */
 export function currentRequest(): RequestContext | undefined {
   return contexts.getStore();
 }
 
-function serveWithinContext(request: FastifyRequest, _reply: FastifyReply, done: () => void): void {
-  contexts.run({ log: request.log, handledSince: performance.now() }, done);
+function enterOnArrival(request: FastifyRequest, _reply: FastifyReply, done: () => void): void {
+  const context = { log: request.log, handledSince: performance.now() };
+  contextOfRequest.set(request, context);
+  contexts.run(context, done);
+}
+
+function enterBeforeHandler(request: FastifyRequest, _reply: FastifyReply, done: () => void): void {
+  const context = contextOfRequest.get(request);
+  if (context === undefined) return enterOnArrival(request, _reply, done);
+  context.handledSince = performance.now();
+  // Without a body, the request never left its context.
+  if (contexts.getStore() === context) done();
+  else contexts.run(context, done);
 }
 
 /**
  * Makes each request's context the current one while it is served. Entered again before the
- * handler, because reading a body runs in the socket's async context, not the request's; the
- * handler's clock starts there, after the body has arrived.
+ * handler when it has been left, because reading a body runs in the socket's async context, not
+ * the request's; the handler's clock starts there, after the body has arrived.
  */
 export function serveWithinEachRequestContext(fastify: FastifyInstance): void {
-  fastify.addHook('onRequest', serveWithinContext);
-  fastify.addHook('preHandler', serveWithinContext);
+  fastify.addHook('onRequest', enterOnArrival);
+  fastify.addHook('preHandler', enterBeforeHandler);
 }
