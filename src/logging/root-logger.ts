@@ -1,6 +1,7 @@
 import pino, { type DestinationStream, type Level, type Logger } from 'pino';
 import pretty from 'pino-pretty';
 import type { LogLevelName } from '../config/environment';
+import { isoTimestamp } from './iso-timestamp';
 
 const PINO_LEVELS: Record<LogLevelName, Level> = {
   error: 'error',
@@ -33,7 +34,7 @@ export function createRootLogger({ json, level, destination }: RootLoggerOptions
   const options = {
     level: level === 'silent' ? 'silent' : PINO_LEVELS[level],
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
-    timestamp: pino.stdTimeFunctions.isoTime,
+    timestamp: isoTimestamp,
     formatters: { level: (label: string) => ({ level: label }) },
   };
   if (json) return pino(options, destination ?? stdoutInBatches());
