@@ -23,9 +23,9 @@ function enterOnArrival(request: FastifyRequest, _reply: FastifyReply, done: () 
   contexts.run(context, done);
 }
 
-function enterBeforeHandler(request: FastifyRequest, _reply: FastifyReply, done: () => void): void {
+function enterBeforeHandler(request: FastifyRequest, reply: FastifyReply, done: () => void): void {
   const context = contextOfRequest.get(request);
-  if (context === undefined) return enterOnArrival(request, _reply, done);
+  if (context === undefined) return enterOnArrival(request, reply, done);
   context.handledSince = performance.now();
   // Without a body, the request never left its context.
   if (contexts.getStore() === context) done();
