@@ -10,7 +10,6 @@ export interface RequestContext {
 }
 
 const contexts = new AsyncLocalStorage<RequestContext>();
-const contextOfRequest = new WeakMap<FastifyRequest, RequestContext>();
 
 /** The request being served, if any. */
 export function currentRequest(): RequestContext | undefined {
@@ -18,18 +17,15 @@ export function currentRequest(): RequestContext | undefined {
 }
 
 function enterOnArrival(request: FastifyRequest, _reply: FastifyReply, done: () => void): void {
-  const context = { log: request.log, handledSince: performance.now() };
-  contextOfRequest.set(request, context);
-  contexts.run(context, done);
+  contexts.run({ log: request.log, handledSince: performance.now() }, done);
 }
 
 function enterBeforeHandler(request: FastifyRequest, reply: FastifyReply, done: () => void): void {
-  const context = contextOfRequest.get(request);
-  if (context === undefined) return enterOnArrival(request, reply, done);
-  context.handledSince = performance.now();
-  // Without a body, the request never left its context.
-  if (contexts.getStore() === context) done();
-  else contexts.run(context, done);
+  const current = contexts.getStore();
+  // Without a body, the request never left its own context (its logger is its own).
+  if (current?.log !== request.log) return enterOnArrival(request, reply, done);
+  current.handledSince = performance.now();
+  done();
 }
 
 /**
