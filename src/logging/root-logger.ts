@@ -51,12 +51,29 @@ export function createRootLogger({ json, level, destination }: RootLoggerOptions
 }
 
 /**
- * stdout, written asynchronously in batches of 4 KiB or every 250 ms, whichever comes first: one
- * write per line cost a write system call and a thread-pool round trip per request (4 to 7 % of
- * the CPU of a read). The batch is flushed when the process exits.
+ * stdout, written asynchronously in batches of about 16 KiB or every 250 ms, whichever comes first:
+ * one write per line cost a write system call and a thread-pool round trip per request (4 to 7 %
+ * of the CPU of a read). The batch is flushed when the process exits, and by `logger.flush()`.
+ *
+ * Each line is handed over as a Buffer, to sonic-boom's buffer mode: in its text mode every line
+ * measures the byte length of the whole pending batch, which copies the batch once per line (4.4
+ * against 1.6 µs of CPU per line, measured on its own).
  */
 function stdoutInBatches(): DestinationStream {
-  return pino.destination({ dest: 1, sync: false, minLength: 4096, periodicFlush: 250 });
+  const batches = pino.destination({
+    dest: 1,
+    sync: false,
+    minLength: 16_000,
+    periodicFlush: 250,
+    contentMode: 'buffer',
+  });
+  // sonic-boom's types know its text mode only; in buffer mode its write takes a Buffer.
+  const writeBuffer = batches.write.bind(batches) as unknown as (chunk: Buffer) => boolean;
+  return {
+    write: (line: string) => writeBuffer(Buffer.from(line, 'utf8')),
+    flush: (callback: (error?: Error) => void) => batches.flush(callback),
+    flushSync: () => batches.flushSync(),
+  } as DestinationStream;
 }
 
 /** For builds of the application that serve no one (the OpenAPI generator, most tests). */
