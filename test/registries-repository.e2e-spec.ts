@@ -67,6 +67,13 @@ describeEachDatabase('the registry repository reads rows as TypeORM does', (suit
     expect(page).toEqual([await byTypeorm(ids[0]), await byTypeorm(ids[1])]);
   });
 
+  it('a page is the rows at its offset in id order, and past the end it is empty with the total', async () => {
+    expect(await repository.findPage(1, 10)).toEqual([[await byTypeorm(ids[1])], 2]);
+    expect(await repository.findPage(0, 1)).toEqual([[await byTypeorm(ids[0])], 2]);
+    expect(await repository.findPage(2, 10)).toEqual([[], 2]);
+    expect(await repository.findPage(1_000, 10)).toEqual([[], 2]);
+  });
+
   it('reads carry no password and no name key', async () => {
     for (const id of ids) {
       const registry = (await repository.findById(id))!;

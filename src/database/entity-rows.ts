@@ -15,6 +15,7 @@ export class EntityRows<Entity extends ObjectLiteral> {
   readonly select: string;
   /** A row of `select` as the entity. */
   readonly fromRow: (row: Row) => Entity;
+  private readonly columnList: string;
   private readonly table: string;
   private readonly primaryKey: string;
   private readonly insertInto: string;
@@ -42,12 +43,18 @@ export class EntityRows<Entity extends ObjectLiteral> {
     this.table = table;
     this.primaryKey = driver.escape(metadata.primaryColumns[0].databaseName);
     this.byProperty = new Map(metadata.columns.map((column) => [column.propertyName, column]));
-    this.select = `SELECT ${names.join(', ')} FROM ${table}`;
+    this.columnList = names.join(', ');
+    this.select = `SELECT ${this.columnList} FROM ${table}`;
     this.fromRow = compileHydration<Entity>(driver, columns);
     this.driver = driver;
     this.insertColumns = metadata.columns.filter((column) => !column.isGenerated);
     const inserted = this.insertColumns.map((column) => driver.escape(column.databaseName));
     this.insertInto = `INSERT INTO ${table} (${inserted.join(', ')}) VALUES `;
+  }
+
+  /** `select` with one more expression after the entity's columns, such as a scalar subquery. */
+  selectAlso(expression: string): string {
+    return `SELECT ${this.columnList}, ${expression} FROM ${this.table}`;
   }
 
   /** One INSERT of all `entities` (every column but the generated ones), and its parameters. */

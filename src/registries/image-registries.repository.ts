@@ -9,6 +9,10 @@ import { ImageRegistry } from './image-registry.entity';
 
 type Row = Record<string, unknown>;
 
+const COUNT_ROW_TOTAL = 'SELECT total FROM image_registry_count WHERE id = 1';
+/** The total's column beside a page's registry columns; no column of the table is named so. */
+const PAGE_TOTAL = 'registries_total';
+
 export type NewImageRegistry = Omit<ImageRegistry, 'id'>;
 
 /**
@@ -28,6 +32,8 @@ export class ImageRegistriesRepository {
   private readonly publicRows: EntityRows<ImageRegistry>;
   /** The same with the password, decrypted, for the calls that log in to the registry. */
   private readonly credentialRows: EntityRows<ImageRegistry>;
+  /** The public columns and the total, for a page. */
+  private readonly pageWithTotal: string;
 
   constructor(
     @InjectRepository(ImageRegistry) private readonly registries: Repository<ImageRegistry>,
@@ -38,25 +44,26 @@ export class ImageRegistriesRepository {
   ) {
     this.publicRows = new EntityRows(dataSource, ImageRegistry);
     this.credentialRows = new EntityRows(dataSource, ImageRegistry, ['password']);
+    this.pageWithTotal = this.publicRows.selectAlso(`(${COUNT_ROW_TOTAL}) AS ${PAGE_TOTAL}`);
   }
 
+  /**
+   * A page and the total in one statement, so in one round trip and one snapshot: the count row,
+   * which inserts and deletes keep exact, read by a scalar subquery beside the page's columns. A
+   * page past the end has no row to carry the total, and reads it on its own.
+   */
   async findPage(offset: number, limit: number): Promise<[ImageRegistry[], number]> {
-    const [rows, total] = await Promise.all([
-      this.reads.rows<Row>(`${this.publicRows.select} ORDER BY id LIMIT ? OFFSET ?`, [
-        limit,
-        offset,
-      ]),
-      this.count(),
+    const rows = await this.reads.rows<Row>(`${this.pageWithTotal} ORDER BY id LIMIT ? OFFSET ?`, [
+      limit,
+      offset,
     ]);
-    return [rows.map((row) => this.publicRows.fromRow(row)), total];
+    if (rows.length === 0) return [[], await this.count()];
+    return [rows.map((row) => this.publicRows.fromRow(row)), Number(rows[0][PAGE_TOTAL])];
   }
 
   /** The number of registries, from the count row that inserts and deletes keep exact. */
-  async count(): Promise<number> {
-    const [row] = await this.reads.rows<{ total: number | string }>(
-      'SELECT total FROM image_registry_count WHERE id = ?',
-      [1],
-    );
+  private async count(): Promise<number> {
+    const [row] = await this.reads.rows<{ total: number | string }>(COUNT_ROW_TOTAL, []);
     return Number(row.total);
   }
 
