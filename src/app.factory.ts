@@ -54,7 +54,8 @@ export async function createApp(
   serveWithinEachRequestContext(fastify);
   observeRequestDurations(fastify, metrics);
   acceptJsonBodiesOnly(fastify);
-  app.enableCors(corsOptions(config.corsOrigins));
+  // With no origin allowed, no answer carries a CORS header: no hook need ask on every request.
+  if (config.corsOrigins.length > 0) app.enableCors(corsOptions(config.corsOrigins));
   // After CORS, whose headers a refusal needs too.
   authenticateBodiesOnArrival(fastify, app.get(JwtAuthGuard));
   setUpSwagger(app);

@@ -187,4 +187,13 @@ describe('CORS without CORS_ORIGINS', () => {
         : await listAs(app, CONSOLE);
     expect(corsHeadersOf(response)).toEqual([]);
   });
+
+  it.each(ROUTE_CASES)(
+    'answers a preflight of %s %s as a route it has not',
+    async (method, path) => {
+      const response = await preflight(app, CONSOLE, method, path);
+      expect(response.status).toBe(404);
+      expect(response.body).toMatchObject({ statusCode: 404, error: 'Not Found' });
+    },
+  );
 });
