@@ -291,12 +291,14 @@ async function profile(options: BenchOptions, cleanup: Cleanup): Promise<number>
   );
   const settings: LoadSettings = {
     ...options,
+    // One round as long as a full scenario's rounds together, for as many samples.
+    durationSeconds: options.durationSeconds * options.rounds,
     rounds: 1,
     warmupSeconds: 0, // done here, so that the profile can be cut where the measurement starts
     token: signToken(secrets.jwtSecret, READ_WRITE_SCOPE),
   };
   const scenario = profiledScenario(options, secrets.jwtSecret);
-  log(`warm-up ${options.warmupSeconds} s, then ${options.durationSeconds} s of ${scenario.name}`);
+  log(`warm-up ${options.warmupSeconds} s, then ${settings.durationSeconds} s of ${scenario.name}`);
   await runLoad(service, scenario, options.warmupSeconds, settings);
   const loadFromMs = performance.now() - spawnedAt;
   const result = compareResults(await measure(scenario, [service], settings));
