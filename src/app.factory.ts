@@ -47,10 +47,10 @@ export async function createApp(
     abortOnError: false,
     logger: new NestPinoLogger(logger),
   });
-  answerWithRequestId(app.getHttpServer());
   const metrics = app.get(ServiceMetrics);
   capConnections(app.getHttpServer(), config.limits, () => metrics.connectionsDropped.inc());
   const fastify = app.getHttpAdapter().getInstance();
+  answerWithRequestId(fastify);
   serveWithinEachRequestContext(fastify);
   observeRequestDurations(fastify, metrics);
   acceptJsonBodiesOnly(fastify);

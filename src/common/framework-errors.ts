@@ -2,18 +2,20 @@ import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { errorBody } from './error-body';
+import { withRequestId } from './request-id';
 
 /**
  * Fastify's own refusals before routing (an undecodable URL such as `/…/%ff`), answered in the
- * error shape of every other error rather than Fastify's, which adds its `code`.
+ * error shape of every other error rather than Fastify's, which adds its `code`. They are sent
+ * outside every route and its hooks, so they set their X-Request-Id themselves.
  */
 export function answerFrameworkError(
   error: FastifyError,
-  _request: FastifyRequest,
+  request: FastifyRequest,
   reply: FastifyReply,
 ): void {
   const status = error.statusCode ?? 400;
-  void reply.code(status).send(errorBody(status, error.message));
+  void withRequestId(request, reply).code(status).send(errorBody(status, error.message));
 }
 
 function clientErrorAnswer(code: string | undefined): [status: number, message: string] {
