@@ -1,4 +1,5 @@
 import autocannon from 'autocannon';
+import { machineTicks } from './machine-time';
 import type { ServerProcess } from './servers';
 
 export const API = '/api/v1/image-registries';
@@ -41,6 +42,8 @@ export interface Measurement {
   peakRssMb: number;
   /** The server process's CPU time (user and system) per completed request, over the rounds. */
   cpuMsPerRequest: number;
+  /** Of the machine's CPU time during the rounds, the share the hypervisor gave to other guests. */
+  stolenPercent: number;
   rounds: RoundResult[];
 }
 
@@ -178,14 +181,24 @@ export async function measure(
   if (settings.warmupSeconds > 0) {
     for (const server of servers) await runLoad(server, scenario, settings.warmupSeconds, settings);
   }
-  const runs = servers.map(() => ({ rounds: [] as Run[], peakRss: 0, cpuMs: 0 }));
+  const runs = servers.map(() => ({
+    rounds: [] as Run[],
+    peakRss: 0,
+    cpuMs: 0,
+    machine: { total: 0, stolen: 0 },
+  }));
   for (let round = 0; round < settings.rounds; round += 1) {
     for (const [index, server] of servers.entries()) {
+      const run = runs[index];
       const stopSampling = server.sampleRss();
       const cpuBefore = server.cpuMs();
-      runs[index].rounds.push(await runLoad(server, scenario, settings.durationSeconds, settings));
-      runs[index].cpuMs += server.cpuMs() - cpuBefore;
-      runs[index].peakRss = Math.max(runs[index].peakRss, stopSampling());
+      const machineBefore = machineTicks();
+      run.rounds.push(await runLoad(server, scenario, settings.durationSeconds, settings));
+      const machineAfter = machineTicks();
+      run.cpuMs += server.cpuMs() - cpuBefore;
+      run.machine.total += machineAfter.total - machineBefore.total;
+      run.machine.stolen += machineAfter.stolen - machineBefore.stolen;
+      run.peakRss = Math.max(run.peakRss, stopSampling());
     }
   }
   return servers.map((server, index) => summarize(scenario.name, server.name, runs[index]));
@@ -194,7 +207,12 @@ export async function measure(
 function summarize(
   scenario: string,
   server: string,
-  { rounds, peakRss, cpuMs }: { rounds: Run[]; peakRss: number; cpuMs: number },
+  {
+    rounds,
+    peakRss,
+    cpuMs,
+    machine,
+  }: { rounds: Run[]; peakRss: number; cpuMs: number; machine: { total: number; stolen: number } },
 ): Measurement {
   const raws = rounds.map((run) => run.raw);
   const all = sortedLatencies(rounds);
@@ -216,6 +234,7 @@ function summarize(
     statusCodes,
     peakRssMb: peakRss / 2 ** 20,
     cpuMsPerRequest: cpuMs / Math.max(1, sum(raws.map((raw) => raw.totalCompletedRequests))),
+    stolenPercent: machine.total > 0 ? (machine.stolen / machine.total) * 100 : 0,
     rounds: rounds.map((run) => {
       const latencies = sortedLatencies([run]);
       const round = (value: number): number => Math.round(value * 100) / 100;

@@ -57,6 +57,7 @@ const HEADER = [
   'non-2xx',
   'peak RSS MB',
   'CPU ms/req',
+  'stolen %',
   'service ÷ baseline',
 ];
 
@@ -74,6 +75,7 @@ export function formatTable(scenarios: ScenarioResult[]): string {
         String(m.non2xx),
         m.peakRssMb.toFixed(0),
         m.cpuMsPerRequest.toFixed(3),
+        m.stolenPercent.toFixed(1),
         index === 0 ? (result.ratio?.toFixed(2) ?? '—') : '',
       ]),
   );
