@@ -57,8 +57,13 @@ export class LineBatches implements DestinationStream {
   private writeLastLines(): void {
     const batch = this.take();
     if (batch === undefined) return;
-    this.out.flushSync();
-    writeAll(this.fd, batch);
+    try {
+      this.out.flushSync();
+      writeAll(this.fd, batch);
+    } catch {
+      // The output is gone (EPIPE, a closed descriptor): nothing can carry these lines, and the
+      // process keeps its own exit code.
+    }
   }
 
   private take(): Buffer | undefined {
@@ -70,6 +75,8 @@ export class LineBatches implements DestinationStream {
   }
 }
 
+const PAUSE = new Int32Array(new SharedArrayBuffer(4));
+
 /** A blocking write of all of `bytes`, also to a non-blocking pipe that is full for a moment. */
 function writeAll(fd: number, bytes: Buffer): void {
   let rest = bytes;
@@ -78,6 +85,7 @@ function writeAll(fd: number, bytes: Buffer): void {
       rest = rest.subarray(writeSync(fd, rest));
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EAGAIN') throw error;
+      Atomics.wait(PAUSE, 0, 0, 1); // a millisecond for the reader, as sonic-boom waits
     }
   }
 }
