@@ -45,27 +45,14 @@ const ALL = Array.from({ length: LINES }, (_, n) => n);
 describe('Log output in production', () => {
   beforeAll(() => buildService());
 
-  it('writes every line, in order, when the process exits', async () => {
-    const run = logThen('process.exit(0);');
-    expect(await run.exit).toBe(0);
-    expect(numbers(run.stdout())).toEqual(ALL);
-  });
-
-  it('writes every line before the callback of a flush', async () => {
-    const run = logThen('logger.flush(() => process.exit(3));');
-    expect(await run.exit).toBe(3);
-    expect(numbers(run.stdout())).toEqual(ALL);
-  });
-
-  it('writes every line when the process dies of an uncaught exception', async () => {
-    const run = logThen("throw new Error('unexpected');");
-    expect(await run.exit).toBe(1);
-    expect(numbers(run.stdout())).toEqual(ALL);
-  });
-
-  it('writes every line when the event loop empties', async () => {
-    const run = logThen('');
-    expect(await run.exit).toBe(0);
+  it.each([
+    ['the process exits', 'process.exit(0);', 0],
+    ['a flush calls back', 'logger.flush(() => process.exit(3));', 3],
+    ['the process dies of an uncaught exception', "throw new Error('unexpected');", 1],
+    ['the event loop empties', '', 0],
+  ])('writes every line, in order, when %s', async (_when, end, code) => {
+    const run = logThen(end);
+    expect(await run.exit).toBe(code);
     expect(numbers(run.stdout())).toEqual(ALL);
   });
 

@@ -1,4 +1,3 @@
-import { writeSync } from 'node:fs';
 import pino, { type DestinationStream } from 'pino';
 
 /** Some 250 access lines: each batch costs a hand-over to the thread pool, which writes it. */
@@ -45,47 +44,35 @@ export class LineBatches implements DestinationStream {
   }
 
   private handOver(): void {
-    const batch = this.take();
+    const lines = this.take();
+    if (lines === undefined) return;
     // sonic-boom's types know its text mode only; in buffer mode its write takes a Buffer.
-    if (batch !== undefined) (this.out.write as unknown as (chunk: Buffer) => boolean)(batch);
+    (this.out.write as unknown as (chunk: Buffer) => boolean)(Buffer.from(lines, 'utf8'));
   }
 
   /**
    * Runs before pino's own exit hook, which writes what sonic-boom holds synchronously: that goes
-   * first, being older, then the lines gathered here.
+   * first, being older, then the lines gathered here, through a synchronous sonic-boom (which
+   * waits out a pipe that is full for a moment).
    */
   private writeLastLines(): void {
-    const batch = this.take();
-    if (batch === undefined) return;
+    const lines = this.take();
+    if (lines === undefined) return;
     try {
       this.out.flushSync();
-      writeAll(this.fd, batch);
+      pino.destination({ dest: this.fd, sync: true }).write(lines);
     } catch {
-      // The output is gone (EPIPE, a closed descriptor): nothing can carry these lines, and the
-      // process keeps its own exit code.
+      // The output is gone (a closed descriptor): nothing can carry these lines, and the process
+      // keeps its own exit code.
     }
   }
 
-  private take(): Buffer | undefined {
+  /** The lines gathered so far, as one string, and none left. */
+  private take(): string | undefined {
     if (this.lines.length === 0) return undefined;
-    const batch = Buffer.from(this.lines.join(''), 'utf8');
+    const lines = this.lines.join('');
     this.lines = [];
     this.characters = 0;
-    return batch;
-  }
-}
-
-const PAUSE = new Int32Array(new SharedArrayBuffer(4));
-
-/** A blocking write of all of `bytes`, also to a non-blocking pipe that is full for a moment. */
-function writeAll(fd: number, bytes: Buffer): void {
-  let rest = bytes;
-  while (rest.length > 0) {
-    try {
-      rest = rest.subarray(writeSync(fd, rest));
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EAGAIN') throw error;
-      Atomics.wait(PAUSE, 0, 0, 1); // a millisecond for the reader, as sonic-boom waits
-    }
+    return lines;
   }
 }
