@@ -89,6 +89,20 @@ describeEachDatabase('the registry repository reads rows as TypeORM does', (suit
     expect((await repository.findWithCredentials(ids[1]))?.password).toBe('p@ss+/word=');
   });
 
+  it('look-ups made together (repeated and unknown ids among them) each get their own row', async () => {
+    const asked = [ids[1], 0, ids[0], ids[1], 2_147_483_647, ids[0], ...ids, ...ids, ...ids];
+    const [found, withCredentials] = await Promise.all([
+      Promise.all(asked.map((id) => repository.findById(id))),
+      Promise.all(asked.map((id) => repository.findWithCredentials(id))),
+    ]);
+    const expected = await Promise.all(asked.map(async (id) => (await byTypeorm(id)) ?? undefined));
+    expect(found).toEqual(expected);
+    expect(new Set(found.filter((registry) => registry !== undefined)).size).toBe(10);
+    expect(withCredentials.map((registry) => registry?.password)).toEqual(
+      asked.map((id) => (id === ids[1] ? 'p@ss+/word=' : id === ids[0] ? null : undefined)),
+    );
+  });
+
   it('the locked read of an update sees the row as TypeORM does, password included', async () => {
     let seen: ImageRegistry | undefined;
     await repository.update(

@@ -1,5 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import {
+  BatchedKeyLookups,
+  type KeyLookups,
+  type RunStatement,
+  SingleKeyLookups,
+} from './key-lookups';
 import { queryDeadlineMs, withDeadline } from './query-deadline';
 
 type Parameter = string | number;
@@ -41,6 +47,17 @@ export class NativeReads {
     };
     if (driver.pool !== undefined) return mysqlRows<T>(driver.pool, sql, values);
     return Promise.resolve(this.sqliteRows<T>(driver.databaseConnection!, sql, values));
+  }
+
+  /**
+   * Single rows of `select` by a unique integer `column`. On MySQL, the look-ups of one turn of
+   * the event loop share a statement; SQLite, read synchronously in process, gains nothing by it.
+   */
+  byKey(select: string, column: string): KeyLookups {
+    const run: RunStatement = (sql, values) => this.rows(sql, values);
+    return this.dataSource.options.type === 'mysql'
+      ? new BatchedKeyLookups(select, column, run)
+      : new SingleKeyLookups(select, column, run);
   }
 
   private sqliteRows<T>(database: SqliteDatabase, sql: string, values: Parameter[]): T[] {

@@ -3,6 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, EntityManager, Repository } from 'typeorm';
 import { AuditEventsRepository, type NewAuditEvent } from '../audit/audit-events.repository';
 import { EntityRows } from '../database/entity-rows';
+import type { KeyLookups } from '../database/key-lookups';
 import { NativeReads } from '../database/native-reads';
 import { TransactionRunner } from '../database/transaction-runner';
 import { ImageRegistry } from './image-registry.entity';
@@ -34,6 +35,8 @@ export class ImageRegistriesRepository {
   private readonly credentialRows: EntityRows<ImageRegistry>;
   /** The public columns and the total, for a page. */
   private readonly pageWithTotal: string;
+  private readonly publicById: KeyLookups;
+  private readonly credentialsById: KeyLookups;
 
   constructor(
     @InjectRepository(ImageRegistry) private readonly registries: Repository<ImageRegistry>,
@@ -45,6 +48,8 @@ export class ImageRegistriesRepository {
     this.publicRows = new EntityRows(dataSource, ImageRegistry);
     this.credentialRows = new EntityRows(dataSource, ImageRegistry, ['password']);
     this.pageWithTotal = this.publicRows.selectAlso(`(${COUNT_ROW_TOTAL}) AS ${PAGE_TOTAL}`);
+    this.publicById = reads.byKey(this.publicRows.select, 'id');
+    this.credentialsById = reads.byKey(this.credentialRows.select, 'id');
   }
 
   /**
@@ -67,17 +72,20 @@ export class ImageRegistriesRepository {
     return Number(row.total);
   }
 
-  findById(id: number): Promise<ImageRegistry | undefined> {
-    return this.findOne(this.publicRows, 'id', id);
+  async findById(id: number): Promise<ImageRegistry | undefined> {
+    const row = await this.publicById.find(id);
+    return row === undefined ? undefined : this.publicRows.fromRow(row);
   }
 
-  findDefault(): Promise<ImageRegistry | undefined> {
-    return this.findOne(this.publicRows, 'is_default', 1);
+  async findDefault(): Promise<ImageRegistry | undefined> {
+    const [row] = await this.reads.rows<Row>(`${this.publicRows.select} WHERE is_default = 1`, []);
+    return row === undefined ? undefined : this.publicRows.fromRow(row);
   }
 
   /** The registry with its decrypted password, for the calls that need the credentials. */
-  findWithCredentials(id: number): Promise<ImageRegistry | undefined> {
-    return this.findOne(this.credentialRows, 'id', id);
+  async findWithCredentials(id: number): Promise<ImageRegistry | undefined> {
+    const row = await this.credentialsById.find(id);
+    return row === undefined ? undefined : this.credentialRows.fromRow(row);
   }
 
   /**
@@ -92,15 +100,6 @@ export class ImageRegistriesRepository {
         : [`id IN (${ids.map(() => '?').join(', ')})`, [...ids]];
     const found = await this.reads.rows<Row>(`${rows.select} WHERE ${where} ORDER BY id`, values);
     return found.map((row) => rows.fromRow(row));
-  }
-
-  private async findOne(
-    rows: EntityRows<ImageRegistry>,
-    column: 'id' | 'is_default',
-    value: number,
-  ): Promise<ImageRegistry | undefined> {
-    const [row] = await this.reads.rows<Row>(`${rows.select} WHERE ${column} = ?`, [value]);
-    return row === undefined ? undefined : rows.fromRow(row);
   }
 
   /** The registries whose URL is on this host[:port] (any scheme, any path). */
