@@ -13,6 +13,7 @@ type Row = Record<string, unknown>;
 const COUNT_ROW_TOTAL = 'SELECT total FROM image_registry_count WHERE id = 1';
 /** The total's column beside a page's registry columns; no column of the table is named so. */
 const PAGE_TOTAL = 'registries_total';
+const HAS_PASSWORD = 'has_password';
 
 export type NewImageRegistry = Omit<ImageRegistry, 'id'>;
 
@@ -26,6 +27,9 @@ export type Audit<Registries extends ImageRegistry[]> = (
 ) => NewAuditEvent[];
 export type ImageRegistryChanges = Partial<Omit<ImageRegistry, 'id' | 'createdAt'>>;
 
+/** A registry as a write reads it under its row lock: whether it has a password, never the password. */
+export type LockedRegistry = ImageRegistry & { hasPassword: boolean };
+
 /** Storage of registries. Rules live in the service; this class only reads and writes rows. */
 @Injectable()
 export class ImageRegistriesRepository {
@@ -35,6 +39,8 @@ export class ImageRegistriesRepository {
   private readonly credentialRows: EntityRows<ImageRegistry>;
   /** The public columns and the total, for a page. */
   private readonly pageWithTotal: string;
+  /** The public columns and whether a password is stored, for the row a write locks. */
+  private readonly lockedColumns: string;
   private readonly publicById: KeyLookups;
   private readonly credentialsById: KeyLookups;
 
@@ -48,6 +54,7 @@ export class ImageRegistriesRepository {
     this.publicRows = new EntityRows(dataSource, ImageRegistry);
     this.credentialRows = new EntityRows(dataSource, ImageRegistry, ['password']);
     this.pageWithTotal = this.publicRows.selectAlso(`(${COUNT_ROW_TOTAL}) AS ${PAGE_TOTAL}`);
+    this.lockedColumns = this.publicRows.selectAlso(`password IS NOT NULL AS ${HAS_PASSWORD}`);
     this.publicById = reads.byKey(this.publicRows.select, 'id');
     this.credentialsById = reads.byKey(this.credentialRows.select, 'id');
   }
@@ -135,15 +142,15 @@ export class ImageRegistriesRepository {
   }
 
   /**
-   * Updates a registry with the changes `decide` computes from its current row (password
-   * included), read under a row lock in the same transaction, so that concurrent updates cannot
+   * Updates a registry with the changes `decide` computes from its current row, read under a row
+   * lock in the same transaction, so that concurrent updates cannot
    * interleave and a precondition `decide` checks holds until the write. An exception from
    * `decide` changes nothing. The events `audit` makes are stored in the same transaction.
    */
   update(
     id: number,
-    decide: (current: ImageRegistry) => ImageRegistryChanges,
-    audit: Audit<[before: ImageRegistry, after: ImageRegistry]>,
+    decide: (current: LockedRegistry) => ImageRegistryChanges,
+    audit: Audit<[before: LockedRegistry, after: ImageRegistry]>,
   ): Promise<ImageRegistry | undefined> {
     return this.transactions.run(async (manager) => {
       const current = await this.lockedRow(manager, id);
@@ -179,13 +186,16 @@ export class ImageRegistriesRepository {
     });
   }
 
-  /** The row to change, password included, under a row lock. */
-  private async lockedRow(manager: EntityManager, id: number): Promise<ImageRegistry | undefined> {
+  /**
+   * The row to change, under a row lock. The password stays encrypted in the table: a write needs
+   * to know only whether there is one.
+   */
+  private async lockedRow(manager: EntityManager, id: number): Promise<LockedRegistry | undefined> {
     // SQLite has no row locks; its transactions are serialised instead.
     const lock = this.transactions.supportsRowLocks ? ' FOR UPDATE' : '';
-    const rows = this.credentialRows;
-    const [row] = await manager.query<Row[]>(`${rows.select} WHERE id = ?${lock}`, [id]);
-    return row === undefined ? undefined : rows.fromRow(row);
+    const [row] = await manager.query<Row[]>(`${this.lockedColumns} WHERE id = ?${lock}`, [id]);
+    if (row === undefined) return undefined;
+    return { ...this.publicRows.fromRow(row), hasPassword: Number(row[HAS_PASSWORD]) === 1 };
   }
 
   /** The registry that loses the default changes too: it gets a new version. Returns it, if any. */
@@ -213,7 +223,8 @@ async function changeCount(manager: EntityManager, delta: 1 | -1): Promise<void>
   await manager.query('UPDATE image_registry_count SET total = total + ? WHERE id = 1', [delta]);
 }
 
-function withoutSecrets(registry: ImageRegistry): ImageRegistry {
-  const { password: _password, nameKey: _nameKey, ...rest } = registry;
+/** What callers may see of a registry: neither its password, nor its name key, nor whether. */
+function withoutSecrets(registry: ImageRegistry & { hasPassword?: boolean }): ImageRegistry {
+  const { password: _password, nameKey: _nameKey, hasPassword: _hasPassword, ...rest } = registry;
   return rest;
 }

@@ -20,6 +20,7 @@ import type { UpdateImageRegistryDto } from './dto/update-image-registry.dto';
 import {
   ImageRegistriesRepository,
   ImageRegistryChanges,
+  type LockedRegistry,
   type NewImageRegistry,
 } from './image-registries.repository';
 import type { ImageRegistry } from './image-registry.entity';
@@ -152,7 +153,7 @@ export class ImageRegistriesService {
 
 /** The contract's update rules, applied to the row as it is inside the transaction. */
 function changesFor(
-  current: ImageRegistry,
+  current: LockedRegistry,
   request: UpdateImageRegistryDto,
   now: number,
 ): ImageRegistryChanges {

@@ -1,7 +1,11 @@
 import type { NewAuditEvent } from '../audit/audit-events.repository';
 import type { EventAction } from '../audit/image-registry-event.entity';
 import type { Caller } from '../auth/caller';
-import type { ImageRegistryChanges, NewImageRegistry } from './image-registries.repository';
+import type {
+  ImageRegistryChanges,
+  LockedRegistry,
+  NewImageRegistry,
+} from './image-registries.repository';
 import type { ImageRegistry } from './image-registry.entity';
 
 /** The fields an event names, in the order it names them (CONTRACT §10), with their stored form. */
@@ -37,10 +41,10 @@ export function createdChanges(registry: NewImageRegistry): string[] {
  * is no change; a password sent is always one (it is not compared), and so is clearing one that
  * was stored.
  */
-export function updatedChanges(before: ImageRegistry, changes: ImageRegistryChanges): string[] {
+export function updatedChanges(before: LockedRegistry, changes: ImageRegistryChanges): string[] {
   return FIELDS.filter(([, key]) => {
     if (key === 'password') {
-      return changes.password !== undefined && (changes.password !== null || !!before.password);
+      return changes.password !== undefined && (changes.password !== null || before.hasPassword);
     }
     return changes[key] !== undefined && changes[key] !== before[key];
   }).map(([field]) => field);
