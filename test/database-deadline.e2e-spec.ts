@@ -1,3 +1,4 @@
+import { createConnection } from 'mysql2/promise';
 import {
   createTestDatabase,
   mysqlSkipped,
@@ -49,6 +50,30 @@ async function send(url: string, method: string, body?: object): Promise<Outcome
     await proxy.stop();
     await database?.drop();
   });
+
+  it('answers 503 to an update kept waiting inside its transaction, and serves on after it', async () => {
+    const created = await fetch(`${service.url}${BASE}`, {
+      method: 'POST',
+      headers: { authorization: bearer(WRITE), 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'locked', url: 'locked.example.com' }),
+    });
+    expect(created.status).toBe(201);
+    const { id } = (await created.json()) as { id: number };
+    const holder = await createConnection(database.url);
+    try {
+      await holder.query('START TRANSACTION');
+      await holder.query('SELECT id FROM image_registries WHERE id = ? FOR UPDATE', [id]);
+      // The locked read waits for the row lock (InnoDB would wait 50 s) until the deadline.
+      const waiting = await send(`${service.url}${BASE}/${id}`, 'PUT', { description: 'late' });
+      expect(waiting.status).toBe(503);
+      expect(waiting.ms).toBeLessThan(CONTRACT_BOUND_MS);
+      await holder.query('ROLLBACK');
+    } finally {
+      await holder.end();
+    }
+    const after = await send(`${service.url}${BASE}/${id}`, 'PUT', { description: 'on time' });
+    expect(after.status).toBe(200);
+  }, 60_000);
 
   it(`answers each of ${REQUESTS} requests from ${CLIENTS} clients with a 503 within 15 s`, async () => {
     const created = await send(`${service.url}${BASE}`, 'POST', {

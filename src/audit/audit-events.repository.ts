@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { EntityRows } from '../database/entity-rows';
 import { TransactionRunner } from '../database/transaction-runner';
+import { transactionStatement } from '../database/transaction-statements';
 import { type EventAction, ImageRegistryEvent } from './image-registry-event.entity';
 
 export type NewAuditEvent = Omit<ImageRegistryEvent, 'id'>;
@@ -33,7 +34,7 @@ export class AuditEventsRepository {
   async append(manager: EntityManager, events: readonly NewAuditEvent[]): Promise<void> {
     if (events.length === 0) return;
     const [sql, parameters] = this.rows.insert(events);
-    await manager.query(sql, parameters);
+    await transactionStatement(manager, sql, parameters);
   }
 
   /** On their own: events that record a read, not a change. */

@@ -1,5 +1,6 @@
 import type { DataSource, Driver, EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
 import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
+import { transactionStatement } from './transaction-statements';
 
 type Row = Record<string, unknown>;
 
@@ -71,7 +72,10 @@ export class EntityRows<Entity extends ObjectLiteral> {
   /** Inserts one row and answers the id the database generated for it. */
   async insertOne(manager: EntityManager, entity: Partial<Entity>): Promise<number> {
     // mysql2 answers a ResultSetHeader; TypeORM's SQLite driver the last inserted row id.
-    const result = await manager.query<{ insertId: number } | number>(...this.insert([entity]));
+    const result = await transactionStatement<{ insertId: number } | number>(
+      manager,
+      ...this.insert([entity]),
+    );
     return Number(typeof result === 'object' ? result.insertId : result);
   }
 

@@ -6,6 +6,7 @@ import { EntityRows } from '../database/entity-rows';
 import type { KeyLookups } from '../database/key-lookups';
 import { NativeReads } from '../database/native-reads';
 import { TransactionRunner } from '../database/transaction-runner';
+import { transactionStatement } from '../database/transaction-statements';
 import { ImageRegistry } from './image-registry.entity';
 
 type Row = Record<string, unknown>;
@@ -158,7 +159,7 @@ export class ImageRegistriesRepository {
       const changes = decide(current);
       const lostDefault =
         changes.isDefault === true && !current.isDefault ? await this.clearDefault(manager) : [];
-      await manager.query(...this.publicRows.updateById(id, changes));
+      await transactionStatement(manager, ...this.publicRows.updateById(id, changes));
       const updated = withoutSecrets({ ...current, ...changes });
       await this.events.append(manager, audit(lostDefault, current, updated));
       return updated;
@@ -193,7 +194,11 @@ export class ImageRegistriesRepository {
   private async lockedRow(manager: EntityManager, id: number): Promise<LockedRegistry | undefined> {
     // SQLite has no row locks; its transactions are serialised instead.
     const lock = this.transactions.supportsRowLocks ? ' FOR UPDATE' : '';
-    const [row] = await manager.query<Row[]>(`${this.lockedColumns} WHERE id = ?${lock}`, [id]);
+    const [row] = await transactionStatement<Row[]>(
+      manager,
+      `${this.lockedColumns} WHERE id = ?${lock}`,
+      [id],
+    );
     if (row === undefined) return undefined;
     return { ...this.publicRows.fromRow(row), hasPassword: Number(row[HAS_PASSWORD]) === 1 };
   }
@@ -201,7 +206,8 @@ export class ImageRegistriesRepository {
   /** The registry that loses the default changes too: it gets a new version. Returns it, if any. */
   private async clearDefault(manager: EntityManager): Promise<ImageRegistry[]> {
     const lock = this.transactions.supportsRowLocks ? ' FOR UPDATE' : '';
-    const rows = await manager.query<Row[]>(
+    const rows = await transactionStatement<Row[]>(
+      manager,
       `${this.publicRows.select} WHERE is_default = ?${lock}`,
       [1],
     );
@@ -220,7 +226,11 @@ export class ImageRegistriesRepository {
 
 /** After the row itself, so that every writer takes the row lock first and the count lock second. */
 async function changeCount(manager: EntityManager, delta: 1 | -1): Promise<void> {
-  await manager.query('UPDATE image_registry_count SET total = total + ? WHERE id = 1', [delta]);
+  await transactionStatement(
+    manager,
+    'UPDATE image_registry_count SET total = total + ? WHERE id = 1',
+    [delta],
+  );
 }
 
 /** What callers may see of a registry: neither its password, nor its name key, nor whether. */
