@@ -144,9 +144,9 @@ export class ImageRegistriesRepository {
 
   /**
    * Updates a registry with the changes `decide` computes from its current row, read under a row
-   * lock in the same transaction, so that concurrent updates cannot
-   * interleave and a precondition `decide` checks holds until the write. An exception from
-   * `decide` changes nothing. The events `audit` makes are stored in the same transaction.
+   * lock in the same transaction, so that concurrent updates cannot interleave and a precondition
+   * `decide` checks holds until the write. An exception from `decide` changes nothing. The events
+   * `audit` makes are stored in the same transaction.
    */
   update(
     id: number,
@@ -233,7 +233,7 @@ async function changeCount(manager: EntityManager, delta: 1 | -1): Promise<void>
   );
 }
 
-/** What callers may see of a registry: neither its password, nor its name key, nor whether. */
+/** What callers see of a registry: not its password or name key, nor a locked read's flag. */
 function withoutSecrets(registry: ImageRegistry & { hasPassword?: boolean }): ImageRegistry {
   const { password: _password, nameKey: _nameKey, hasPassword: _hasPassword, ...rest } = registry;
   return rest;
