@@ -16,10 +16,11 @@ interface MysqlConnection {
  *
  * On MySQL the statement goes to mysql2 on the transaction's own connection, as TypeORM sends it
  * (the text protocol, values escaped by mysql2), but around TypeORM's query path: a promise
- * wrapper made for every query, logger calls and subscriber broadcasts, each awaited in turn, that
- * cost an update more CPU than the statements themselves. The query deadline applies as to every
- * other query; a statement that misses it destroys the connection, which fails the transaction.
- * Outside a MySQL transaction, the statement goes through TypeORM.
+ * wrapper made for every query, a logger call and subscriber broadcasts for each, awaited in turn,
+ * that cost an update more CPU than the statements themselves. A failure is reported through the
+ * data source's logger, as TypeORM reports its own. The query deadline applies as to every other
+ * query; a statement that misses it destroys the connection, which fails the transaction. Outside
+ * a MySQL transaction, the statement goes through TypeORM.
  */
 export function transactionStatement<T>(
   manager: EntityManager,
@@ -34,9 +35,15 @@ export function transactionStatement<T>(
   }
   const work = new Promise<T>((resolve, reject) => {
     connection.query(sql, values, (error, result) => {
-      if (error !== null) reject(error);
-      else resolve(result as T);
+      if (error === null) resolve(result as T);
+      else reject(error);
     });
   });
-  return withDeadline(work, queryDeadlineMs(), () => connection.destroy());
+  // Reported as TypeORM reports its own failed queries, through the data source's logger, in the
+  // request's context (the driver's callback runs in the connection's).
+  const reported = work.catch((error: Error) => {
+    manager.connection.logger.logQueryError(error, sql, values, manager.queryRunner);
+    throw error;
+  });
+  return withDeadline(reported, queryDeadlineMs(), () => connection.destroy());
 }
